@@ -1,0 +1,12 @@
+// Call Ended → ticket by the T/M rules (I5, T4, T9, M1, M2, M5).
+import { callEvents } from '#shared/events/catalog.ts';
+import { eventHandler } from '#shared/events/consumer.ts';
+import { logger } from '#shared/adapters/logger.ts';
+import { ticketForCall } from '#shared/services/call-tickets.ts';
+import { tenantConfig, tenantId } from '#shared/tenant.ts';
+
+export const handler = eventHandler([callEvents.ended], async ({ detail }) => {
+  if (detail.tenantId !== tenantId) throw new Error(`event for tenant ${detail.tenantId} reached tenant ${tenantId}`);
+  const result = await ticketForCall(tenantId, tenantConfig.locale, detail.call);
+  logger.info('call ticket', { result });
+});

@@ -1,0 +1,43 @@
+// Call and ticket events → WebSocket messages to the employees concerned (N1, N3, N5).
+import { notifyEmployees } from '#shared/adapters/agent-notifier.ts';
+import { findCustomerByPhone } from '#shared/adapters/directory-repo.ts';
+import { logger } from '#shared/adapters/logger.ts';
+import { customerCard } from '#shared/domain/directory.ts';
+import type { Call } from '#shared/domain/call.ts';
+import { callEvents, ticketEvents } from '#shared/events/catalog.ts';
+import { eventHandler } from '#shared/events/consumer.ts';
+import { tenantConfig, tenantId } from '#shared/tenant.ts';
+
+const defs = [callEvents.ringing, callEvents.answered, callEvents.ended, ticketEvents.created, ticketEvents.updated] as const;
+
+function callSummary(call: Call) {
+  const { id, direction, from, to, status, outcome, startedAt, answeredAt, endedAt, answeredBy, queue } = call;
+  return { id, direction, from, to, status, outcome, startedAt, answeredAt, endedAt, answeredBy, queue };
+}
+
+export const handler = eventHandler(defs, async ({ detailType, detail }) => {
+  if (detail.tenantId !== tenantId) throw new Error(`event for tenant ${detail.tenantId} reached tenant ${tenantId}`);
+  let sent = 0;
+  if ('call' in detail) {
+    const call = detail.call;
+    if (detailType === callEvents.ringing.detailType && 'newlyOffered' in detail) {
+      const customer = call.customerNumber ? await findCustomerByPhone(tenantId, call.customerNumber) : null;
+      sent = await notifyEmployees(tenantId, detail.newlyOffered, {
+        type: 'incoming_call',
+        call: callSummary(call),
+        customer: customer ? customerCard(customer, tenantConfig.popupFields) : null,
+        // N2: an unknown number offers linking to a customer or creating a ticket.
+        ...(customer ? {} : { actions: ['link_customer', 'create_ticket'] }),
+      });
+    } else {
+      const type = detailType === callEvents.answered.detailType ? 'call_answered' : 'call_ended';
+      const involved = [...call.offeredTo, ...(call.answeredBy ? [call.answeredBy] : [])];
+      sent = await notifyEmployees(tenantId, involved, { type, call: callSummary(call) });
+    }
+  } else {
+    const ticket = detail.ticket;
+    const type = detailType === ticketEvents.created.detailType ? 'ticket_created' : 'ticket_updated';
+    if (ticket.assigneeId) sent = await notifyEmployees(tenantId, [ticket.assigneeId], { type, ticket: { id: ticket.id, subject: ticket.subject, status: ticket.status, missed: ticket.missed } });
+  }
+  logger.info('notified', { detailType, sent });
+});

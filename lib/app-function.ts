@@ -1,0 +1,121 @@
+// The one Lambda construct: runtime, bundling, logs and failure handling are decided here once,
+// and `bind*` grant IAM and set the env var together, so a handler never sees a resource it
+// has no permission for.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ComparisonOperator, TreatMissingData, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Architecture, Runtime, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, type IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { TenantConfig } from '#shared/config.ts';
+
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** CFN metadata keys the local runtime may use to name a function and find its source. */
+export const FUNCTION_NAME_METADATA = 'ringdesk:function';
+export const FUNCTION_ENTRY_METADATA = 'ringdesk:entry';
+
+export type TableAccess = 'RO' | 'RW';
+
+export type AppFunctionProps = Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture'>;
+
+export class AppFunction extends NodejsFunction {
+  /** Events that failed every async attempt (Lambda's own retries) land here. */
+  readonly asyncFailures: IQueue;
+
+  /** @param name verb-noun file name under functions/, e.g. `list-calls`. */
+  constructor(scope: Construct, name: string, props: AppFunctionProps = {}) {
+    const id = pascalCase(name);
+    // Created here rather than by Lambda so retention and removal are ours, not "never expire".
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const asyncFailures = new Queue(scope, `${id}AsyncDlq`, { retentionPeriod: Duration.days(14) });
+    const entry = `functions/${name}.ts`;
+    super(scope, id, {
+      entry: path.join(repoRoot, entry),
+      projectRoot: repoRoot,
+      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+      runtime: Runtime.NODEJS_22_X, // pinned: NODEJS_LATEST would change under us on a CDK upgrade
+      architecture: Architecture.ARM_64,
+      timeout: Duration.seconds(10),
+      memorySize: 512,
+      logGroup,
+      deadLetterQueue: asyncFailures,
+      retryAttempts: 2,
+      ...props,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'ringdesk',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        // CJS dependencies bundled into ESM still call require(); give them one.
+        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        sourceMap: true,
+        sourcesContent: false,
+        minify: true,
+        logLevel: LogLevel.WARNING,
+        externalModules: [], // bundle the SDK v3 versions we pin instead of the runtime's copy
+        ...props.bundling,
+      },
+    });
+    this.asyncFailures = asyncFailures;
+    alarmWhenNotEmpty(scope, `${id}AsyncDlqAlarm`, asyncFailures);
+    const cfn = this.node.defaultChild as CfnFunction;
+    cfn.addMetadata(FUNCTION_NAME_METADATA, name);
+    cfn.addMetadata(FUNCTION_ENTRY_METADATA, entry);
+  }
+
+  bindTable(table: ITable, access: TableAccess): this {
+    if (access === 'RW') table.grantReadWriteData(this);
+    else table.grantReadData(this);
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    return this;
+  }
+
+  bindBus(bus: IEventBus): this {
+    bus.grantPutEventsTo(this);
+    this.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+    return this;
+  }
+
+  bindWebSocket(stage: WebSocketStage): this {
+    stage.grantManagementApiAccess(this);
+    this.addEnvironment('WS_MANAGEMENT_URL', stage.callbackUrl);
+    return this;
+  }
+
+  bindTenant(config: TenantConfig): this {
+    this.addEnvironment('TENANT_ID', config.tenant);
+    this.addEnvironment('TENANT_CONFIG', JSON.stringify(config));
+    return this;
+  }
+}
+
+/** Any message in a dead-letter queue is a lost event or invocation: alarm on the first one. */
+export function alarmWhenNotEmpty(scope: Construct, id: string, queue: IQueue): Alarm {
+  return queue
+    .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
+    .createAlarm(scope, id, {
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: `Messages waiting in dead-letter queue ${queue.node.path}`,
+    });
+}
+
+export function pascalCase(name: string): string {
+  return name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,69 @@
+// Shared resources every feature plugs into: the single table, the tenant's bus and both APIs.
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { CorsHttpMethod, HttpApi, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { Construct } from 'constructs';
+import type { TenantConfig } from '#shared/config.ts';
+
+export interface CoreProps {
+  tenant: string;
+}
+
+/** What every feature construct receives. */
+export interface FeatureProps {
+  core: Core;
+  config: TenantConfig;
+}
+
+export class Core extends Construct {
+  readonly table: Table;
+  readonly bus: EventBus;
+  readonly httpApi: HttpApi;
+  readonly webSocketApi: WebSocketApi;
+  readonly webSocketStage: WebSocketStage;
+
+  constructor(scope: Construct, id: string, { tenant }: CoreProps) {
+    super(scope, id);
+
+    // AWS::DynamoDB::Table (not TableV2/GlobalTable): one region, and its schema maps 1:1 onto
+    // CreateTable, which is how the local runtime builds the table in DynamoDB Local.
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: 'PK', type: AttributeType.STRING },
+      sortKey: { name: 'SK', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy: RemovalPolicy.RETAIN, // calls and tickets outlive a stack deletion
+    });
+    for (const index of ['GSI1', 'GSI2']) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index,
+        partitionKey: { name: `${index}PK`, type: AttributeType.STRING },
+        sortKey: { name: `${index}SK`, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+
+    this.bus = new EventBus(this, 'Bus', { eventBusName: `ringdesk-${tenant}` });
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: `ringdesk-${tenant}`,
+      corsPreflight: {
+        allowOrigins: ['*'], // bearer tokens, no cookies: any origin may call
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+        allowHeaders: ['authorization', 'content-type'],
+      },
+    });
+
+    this.webSocketApi = new WebSocketApi(this, 'WebSocketApi', {
+      apiName: `ringdesk-${tenant}-live`,
+      routeSelectionExpression: '$request.body.action',
+    });
+    this.webSocketStage = new WebSocketStage(this, 'LiveStage', {
+      webSocketApi: this.webSocketApi,
+      stageName: 'live',
+      autoDeploy: true,
+    });
+  }
+}

@@ -1,0 +1,25 @@
+// PBX webhooks → call items + call events. The optional {token} segment is for PBXs that can
+// only authenticate by URL (no custom headers or signatures).
+import { HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Construct } from 'constructs';
+import { AppFunction } from '../app-function.ts';
+import type { FeatureProps } from '../core.ts';
+
+export class PbxIngest extends Construct {
+  readonly ingestWebhook: AppFunction;
+
+  constructor(scope: Construct, id: string, { core, config }: FeatureProps) {
+    super(scope, id);
+    this.ingestWebhook = new AppFunction(this, 'ingest-webhook')
+      .bindTable(core.table, 'RW')
+      .bindBus(core.bus)
+      .bindTenant(config);
+    const integration = new HttpLambdaIntegration('IngestWebhookIntegration', this.ingestWebhook, {
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+    });
+    for (const path of ['/webhooks/{tenant}/{provider}', '/webhooks/{tenant}/{provider}/{token}']) {
+      core.httpApi.addRoutes({ path, methods: [HttpMethod.POST], integration });
+    }
+  }
+}

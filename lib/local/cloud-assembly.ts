@@ -1,0 +1,161 @@
+// Reads the synthesized CloudFormation template (cdk.out) into what the local runtime serves.
+// The CDK app stays the single source of truth: nothing here is a hand-kept list of routes or rules.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+type Json = unknown;
+interface Resource {
+  Type: string;
+  Properties?: Record<string, Json>;
+  Metadata?: Record<string, Json>;
+}
+interface Template {
+  Resources: Record<string, Resource>;
+}
+
+export interface LocalEnvironment {
+  region: string;
+  accountId: string;
+  stackName: string;
+}
+
+export interface TableModel {
+  logicalId: string;
+  tableName: string;
+  properties: Record<string, Json>;
+}
+export interface FunctionModel {
+  logicalId: string;
+  functionName: string;
+  bundlePath: string;
+  exportName: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  environment: Record<string, Json>;
+}
+export interface RouteModel {
+  routeKey: string;
+  functionId: string;
+}
+export interface ApiModel {
+  logicalId: string;
+  protocol: 'HTTP' | 'WEBSOCKET';
+  routeSelectionExpression: string | null;
+  stageName: string;
+  routes: RouteModel[];
+}
+export interface RuleModel {
+  logicalId: string;
+  eventBusLogicalId: string | null;
+  eventPattern: Record<string, unknown> | undefined;
+  scheduleExpression: string | undefined;
+  targets: { id: string; functionId: string; deadLetterQueueId: string | null }[];
+}
+export interface AssemblyModel {
+  template: Template;
+  stackName: string;
+  tables: TableModel[];
+  functions: FunctionModel[];
+  apis: ApiModel[];
+  buses: { logicalId: string; name: string }[];
+  rules: RuleModel[];
+  queues: { logicalId: string; name: string }[];
+}
+
+const refOf = (v: Json): string | null => (v && typeof v === 'object' && 'Ref' in v ? String((v as { Ref: string }).Ref) : null);
+const getAttOf = (v: Json): string | null => {
+  if (v && typeof v === 'object' && 'Fn::GetAtt' in v) {
+    const g = (v as { 'Fn::GetAtt': [string, string] | string })['Fn::GetAtt'];
+    return Array.isArray(g) ? g[0] : g.split('.')[0] ?? null;
+  }
+  return null;
+};
+/** Finds the first logical id referenced anywhere inside an intrinsic (`integrations/${Ref}` joins etc.). */
+function referencedIds(v: Json, out: string[] = []): string[] {
+  const r = refOf(v) ?? getAttOf(v);
+  if (r) out.push(r);
+  else if (Array.isArray(v)) v.forEach((x) => referencedIds(x, out));
+  else if (v && typeof v === 'object') Object.values(v).forEach((x) => referencedIds(x, out));
+  return out;
+}
+
+export function readAssembly(outDir: string, stackName: string): AssemblyModel {
+  const file = join(outDir, `${stackName}.template.json`);
+  if (!existsSync(file)) throw new Error(`no synthesized template at ${file}: run \`npm run synth\` first`);
+  const template = JSON.parse(readFileSync(file, 'utf8')) as Template;
+  const entries = Object.entries(template.Resources);
+  const ofType = (t: string) => entries.filter(([, r]) => r.Type === t);
+  const props = (r: Resource) => r.Properties ?? {};
+
+  const tables = ofType('AWS::DynamoDB::Table').map(([id, r]) => ({
+    logicalId: id,
+    tableName: (props(r)['TableName'] as string | undefined) ?? `${stackName}-${id}`,
+    properties: props(r),
+  }));
+
+  const functions = ofType('AWS::Lambda::Function').flatMap(([id, r]) => {
+    const asset = r.Metadata?.['aws:asset:path'] as string | undefined;
+    const handler = String(props(r)['Handler'] ?? 'index.handler');
+    if (!asset) return []; // inline CDK helper functions (custom resources) are not part of the app
+    const [file, exportName = 'handler'] = handler.split(/\.(?=[^.]+$)/);
+    const dir = join(outDir, asset);
+    const bundlePath = ['.mjs', '.js', '.cjs'].map((ext) => join(dir, `${file}${ext}`)).find(existsSync);
+    if (!bundlePath) throw new Error(`function ${id}: no bundle ${file}.mjs in ${dir}`);
+    const env = ((props(r)['Environment'] as { Variables?: Record<string, Json> } | undefined)?.Variables ?? {}) as Record<string, Json>;
+    return [
+      {
+        logicalId: id,
+        functionName: (props(r)['FunctionName'] as string | undefined) ?? `${stackName}-${id}`,
+        bundlePath,
+        exportName,
+        timeoutSeconds: Number(props(r)['Timeout'] ?? 3),
+        memoryMb: Number(props(r)['MemorySize'] ?? 128),
+        environment: env,
+      },
+    ];
+  });
+  const functionIds = new Set(functions.map((f) => f.logicalId));
+  const functionOf = (v: Json) => referencedIds(v).find((x) => functionIds.has(x)) ?? null;
+
+  const integrations = new Map(ofType('AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, functionOf(props(r)['IntegrationUri'])]));
+  const stages = ofType('AWS::ApiGatewayV2::Stage');
+  const routes = ofType('AWS::ApiGatewayV2::Route');
+  const apis: ApiModel[] = ofType('AWS::ApiGatewayV2::Api').map(([id, r]) => {
+    const stage = stages.find(([, s]) => refOf(props(s)['ApiId']) === id);
+    return {
+      logicalId: id,
+      protocol: props(r)['ProtocolType'] as 'HTTP' | 'WEBSOCKET',
+      routeSelectionExpression: (props(r)['RouteSelectionExpression'] as string | undefined) ?? null,
+      stageName: stage ? String(props(stage[1])['StageName']) : '$default',
+      routes: routes
+        .filter(([, rt]) => refOf(props(rt)['ApiId']) === id)
+        .flatMap(([, rt]) => {
+          const integrationId = referencedIds(props(rt)['Target']).find((x) => integrations.has(x));
+          const functionId = integrationId ? integrations.get(integrationId) : null;
+          return functionId ? [{ routeKey: String(props(rt)['RouteKey']), functionId }] : [];
+        }),
+    };
+  });
+
+  const buses = ofType('AWS::Events::EventBus').map(([id, r]) => ({ logicalId: id, name: String(props(r)['Name']) }));
+  const queues = ofType('AWS::SQS::Queue').map(([id, r]) => ({ logicalId: id, name: (props(r)['QueueName'] as string | undefined) ?? `${stackName}-${id}` }));
+  const queueIds = new Set(queues.map((q) => q.logicalId));
+  const rules = ofType('AWS::Events::Rule').map(([id, r]) => {
+    const p = props(r);
+    const targets = ((p['Targets'] as Record<string, Json>[] | undefined) ?? []).flatMap((t) => {
+      const functionId = functionOf(t['Arn']);
+      if (!functionId) return [];
+      const dlq = referencedIds((t['DeadLetterConfig'] as Record<string, Json> | undefined)?.['Arn']).find((x) => queueIds.has(x)) ?? null;
+      return [{ id: String(t['Id']), functionId, deadLetterQueueId: dlq }];
+    });
+    return {
+      logicalId: id,
+      eventBusLogicalId: refOf(p['EventBusName']) ?? getAttOf(p['EventBusName']),
+      eventPattern: p['EventPattern'] as Record<string, unknown> | undefined,
+      scheduleExpression: p['ScheduleExpression'] as string | undefined,
+      targets,
+    };
+  });
+
+  return { template, stackName, tables, functions, apis, buses, rules, queues };
+}

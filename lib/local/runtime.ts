@@ -1,0 +1,170 @@
+// The local runtime: everything a deployed tenant stack is, on one machine, built from the cloud
+// assembly. Functions run unmodified; only their SDK endpoints point at the local services.
+import { createHash } from 'node:crypto';
+import type { AssemblyModel } from './cloud-assembly.ts';
+import { readAssembly } from './cloud-assembly.ts';
+import { createTables, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { startEventBus, type LocalEventBus } from './eventbridge/bus.ts';
+import { startHttpGateway, type HttpGateway } from './http-gateway.ts';
+import { IntrinsicResolver } from './intrinsics.ts';
+import { LocalFunction } from './lambda-pool.ts';
+import { startWsGateway, type WsGateway } from './ws-gateway.ts';
+
+export interface RuntimeOptions {
+  outDir: string;
+  stackName: string;
+  httpPort: number;
+  wsPort: number;
+  eventsPort?: number;
+  persistDir?: string;
+  region?: string;
+  accountId?: string;
+  /** Lambda async retry delays of bus deliveries (shortened in tests). */
+  retryDelaysMs?: number[];
+  /** Overrides POWERTOOLS_LOG_LEVEL of every function (e.g. WARN in tests). */
+  logLevel?: string;
+  maxConcurrency?: number;
+  chaos?: { duplicate?: boolean; shuffle?: boolean };
+}
+
+export interface LocalRuntime {
+  model: AssemblyModel;
+  httpUrl: string;
+  wsUrl: string;
+  wsManagementUrl: string;
+  eventsUrl: string;
+  eventBusName: string;
+  dynamodbUrl: string;
+  tableName: string;
+  region: string;
+  dynamo: DynamoDbLocal;
+  bus: LocalEventBus;
+  functions: Map<string, LocalFunction>;
+  /** Environment every function gets on top of its own (SDK endpoints, region, credentials). */
+  awsEnv: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** API ids look like AWS's (10 lowercase alphanumerics) and stay stable across restarts. */
+function apiIdFor(stackName: string, logicalId: string): string {
+  return createHash('sha256').update(`${stackName}/${logicalId}`).digest('hex').replace(/[^a-z0-9]/g, '').slice(0, 10);
+}
+
+export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRuntime> {
+  const region = opts.region ?? 'us-east-1';
+  const accountId = opts.accountId ?? '000000000000';
+  const model = readAssembly(opts.outDir, opts.stackName);
+  const httpApi = model.apis.find((a) => a.protocol === 'HTTP');
+  const wsApi = model.apis.find((a) => a.protocol === 'WEBSOCKET');
+  const table = model.tables[0];
+  const busModel = model.buses[0];
+  if (!httpApi || !wsApi || !table || !busModel) throw new Error(`${opts.stackName}: the template needs an HTTP API, a WebSocket API, a table and an event bus`);
+  const apiIds = Object.fromEntries(model.apis.map((a) => [a.logicalId, apiIdFor(opts.stackName, a.logicalId)]));
+  const resolver = new IntrinsicResolver(model, { region, accountId, stackName: opts.stackName }, apiIds);
+
+  const started: { close(): Promise<void> }[] = [];
+  const functions = new Map<string, LocalFunction>();
+  const fn = (id: string) => {
+    const f = functions.get(id);
+    if (!f) throw new Error(`function ${id} is not running`);
+    return f;
+  };
+  try {
+    const dynamo = await startDynamoDbLocal({ ...(opts.persistDir ? { persistDir: opts.persistDir } : {}) });
+    started.push({ close: () => dynamo.stop() });
+    await createTables(dynamo.directEndpoint, model.tables);
+
+    const busNames = Object.fromEntries(model.buses.map((b) => [b.logicalId, b.name]));
+    const bus = await startEventBus({
+      port: opts.eventsPort ?? 0,
+      region,
+      account: accountId,
+      buses: model.buses.map((b) => b.name),
+      ...(opts.retryDelaysMs ? { retryDelaysMs: opts.retryDelaysMs } : {}),
+      ...(opts.persistDir ? { deadLetterDir: opts.persistDir } : {}),
+      ...(opts.chaos ? { chaos: opts.chaos } : {}),
+      rules: model.rules.map((r) => ({
+        name: r.logicalId,
+        eventBusName: (r.eventBusLogicalId && busNames[r.eventBusLogicalId]) || 'default',
+        ...(r.eventPattern ? { eventPattern: r.eventPattern } : {}),
+        ...(r.scheduleExpression ? { scheduleExpression: r.scheduleExpression } : {}),
+        targets: r.targets.map((t) => ({
+          id: t.id,
+          arn: `arn:aws:lambda:${region}:${accountId}:function:${t.functionId}`,
+          invoke: async (event) => void (await fn(t.functionId).invoke(event)),
+          ...(t.deadLetterQueueId ? { deadLetterArn: String(resolver.resolve({ 'Fn::GetAtt': [t.deadLetterQueueId, 'Arn'] })) } : {}),
+        })),
+      })),
+    });
+    started.push(bus);
+
+    const ws: WsGateway = await startWsGateway({
+      port: opts.wsPort,
+      apiId: apiIds[wsApi.logicalId]!,
+      region,
+      accountId,
+      stage: wsApi.stageName,
+      routeSelectionExpression: wsApi.routeSelectionExpression ?? '$request.body.action',
+      routes: wsApi.routes.map((r) => ({ routeKey: r.routeKey, invoke: (event) => fn(r.functionId).invoke(event) })),
+    });
+    started.push(ws);
+    const http: HttpGateway = await startHttpGateway({
+      port: opts.httpPort,
+      apiId: apiIds[httpApi.logicalId]!,
+      region,
+      accountId,
+      stage: httpApi.stageName,
+      routes: httpApi.routes.map((r) => ({ routeKey: r.routeKey, invoke: (event) => fn(r.functionId).invoke(event) })),
+    });
+    started.push(http);
+
+    const wsBase = new URL(ws.managementUrl).origin;
+    const awsEnv: Record<string, string> = {
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
+      TZ: 'UTC',
+    };
+    for (const f of model.functions) {
+      const own = resolver.environment(f.environment, { apiBaseUrls: { [apiIds[wsApi.logicalId]!]: wsBase, [apiIds[httpApi.logicalId]!]: http.url } });
+      const env = {
+        PATH: process.env['PATH'] ?? '',
+        ...own,
+        ...awsEnv,
+        AWS_LAMBDA_FUNCTION_NAME: f.functionName,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(f.memoryMb),
+        ...(opts.logLevel ? { POWERTOOLS_LOG_LEVEL: opts.logLevel, AWS_LAMBDA_LOG_LEVEL: opts.logLevel } : {}),
+      };
+      functions.set(f.logicalId, new LocalFunction(f, env, { region, accountId, maxConcurrency: opts.maxConcurrency ?? 4 }));
+    }
+    started.push({ close: async () => void (await Promise.all([...functions.values()].map((f) => f.close()))) });
+    await Promise.all([...functions.values()].map((f) => f.warm()));
+
+    const stop = async () => {
+      for (const s of started.reverse()) await s.close().catch(() => undefined);
+      started.length = 0;
+    };
+    return {
+      model,
+      httpUrl: http.url.replace(/\/$/, ''),
+      wsUrl: ws.url,
+      wsManagementUrl: ws.managementUrl,
+      eventsUrl: bus.url,
+      eventBusName: busModel.name,
+      dynamodbUrl: dynamo.endpoint,
+      tableName: table.tableName,
+      region,
+      dynamo,
+      bus,
+      functions,
+      awsEnv,
+      stop,
+    };
+  } catch (err) {
+    for (const s of started.reverse()) await s.close().catch(() => undefined);
+    throw err;
+  }
+}

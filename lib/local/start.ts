@@ -1,0 +1,94 @@
+// Synthesizes the tenant stack and starts the local runtime from it; shared by `npm start`, the
+// integration tests and the benchmark, so all three run exactly the same system.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseTenantConfig, type TenantConfig } from '#shared/config.ts';
+import { startLocalRuntime, type LocalRuntime, type RuntimeOptions } from './runtime.ts';
+import { seedTenant, type LocalTokens } from './seed.ts';
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface LocalInfo {
+  httpUrl: string;
+  wsUrl: string;
+  wsManagementUrl: string;
+  eventsUrl: string;
+  eventBusName: string;
+  dynamodbUrl: string;
+  region: string;
+  tenant: string;
+  tokens: LocalTokens;
+  webhooks: Record<string, string>;
+}
+
+export interface StartOptions extends Partial<Omit<RuntimeOptions, 'stackName' | 'outDir'>> {
+  tenant?: string;
+  tenantConfigFile?: string;
+  /** Skip `cdk synth` (the assembly in outDir is already fresh). */
+  skipSynth?: boolean;
+  outDir?: string;
+}
+
+export function synth(opts: { tenant?: string; tenantConfigFile?: string; outDir?: string }): void {
+  const args = [join(projectRoot, 'scripts/synth.mjs')];
+  if (opts.tenantConfigFile) args.push('-c', `tenantConfig=${resolve(opts.tenantConfigFile)}`);
+  else if (opts.tenant) args.push('-c', `tenant=${opts.tenant}`);
+  if (opts.outDir) args.push('--output', opts.outDir);
+  const out = spawnSync(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (out.status !== 0) throw new Error('cdk synth failed (see the message above)');
+}
+
+function tenantConfigOf(runtime: LocalRuntime): TenantConfig {
+  const fn = runtime.model.functions.find((f) => f.environment['TENANT_CONFIG']);
+  if (!fn) throw new Error('no function of the stack has TENANT_CONFIG');
+  return parseTenantConfig(String(fn.environment['TENANT_CONFIG']));
+}
+
+function webhookUrls(httpUrl: string, config: TenantConfig): Record<string, string> {
+  const base = `${httpUrl}/webhooks/${config.tenant}`;
+  const urls: Record<string, string> = {};
+  const providers = config.providers as Record<string, { token?: string } | undefined>;
+  for (const [name, settings] of Object.entries(providers)) {
+    if (!settings) continue;
+    // Token-in-URL providers get the full URL to paste; signed providers the bare one.
+    urls[name] = settings.token ? `${base}/${name}/${encodeURIComponent(settings.token)}` : `${base}/${name}`;
+  }
+  return urls;
+}
+
+export async function startTenant(opts: StartOptions = {}): Promise<{ runtime: LocalRuntime; info: LocalInfo; config: TenantConfig }> {
+  const outDir = opts.outDir ?? join(projectRoot, 'cdk.out');
+  if (!opts.skipSynth) synth({ ...(opts.tenant ? { tenant: opts.tenant } : {}), ...(opts.tenantConfigFile ? { tenantConfigFile: opts.tenantConfigFile } : {}), outDir });
+  const { readdirSync } = await import('node:fs');
+  const templates = readdirSync(outDir).filter((f) => f.startsWith('Ringdesk-') && f.endsWith('.template.json'));
+  const stackName = opts.tenant ? `Ringdesk-${opts.tenant}` : (templates[0]?.replace('.template.json', '') ?? 'Ringdesk-demo');
+  const runtime = await startLocalRuntime({ httpPort: 3000, wsPort: 3001, ...opts, outDir, stackName });
+  try {
+    const config = tenantConfigOf(runtime);
+    const tokens = await seedTenant(config, { tableName: runtime.tableName, dynamodbUrl: runtime.dynamo.directEndpoint, region: runtime.region });
+    const info: LocalInfo = {
+      httpUrl: runtime.httpUrl,
+      wsUrl: runtime.wsUrl,
+      wsManagementUrl: runtime.wsManagementUrl,
+      eventsUrl: runtime.eventsUrl,
+      eventBusName: runtime.eventBusName,
+      dynamodbUrl: runtime.dynamo.directEndpoint,
+      region: runtime.region,
+      tenant: config.tenant,
+      tokens,
+      webhooks: webhookUrls(runtime.httpUrl, config),
+    };
+    return { runtime, info, config };
+  } catch (err) {
+    await runtime.stop();
+    throw err;
+  }
+}
+
+export function writeLocalInfo(info: LocalInfo, file = join(projectRoot, '.ringdesk/local.json')): string {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(info, null, 2)}\n`);
+  return file;
+}

@@ -1,0 +1,41 @@
+// One stack per tenant: Core plus one construct per feature. Env-agnostic (no account/region,
+// no lookups) so `cdk synth` works offline and the local runtime can read the template.
+import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { TenantConfig } from '#shared/config.ts';
+import { Core } from './core.ts';
+import { AgentConnections } from './features/agent-connections.ts';
+import { Notifications } from './features/notifications.ts';
+import { PbxIngest } from './features/pbx-ingest.ts';
+import { ReadApi } from './features/read-api.ts';
+import { Tickets } from './features/tickets.ts';
+
+export interface RingdeskStackProps extends StackProps {
+  config: TenantConfig;
+}
+
+export const stackNameOf = (tenant: string): string => `Ringdesk-${tenant}`;
+
+export class RingdeskStack extends Stack {
+  readonly core: Core;
+
+  constructor(scope: Construct, id: string, { config, ...props }: RingdeskStackProps) {
+    super(scope, id, { description: `ringdesk for tenant ${config.tenant}`, ...props });
+    Tags.of(this).add('ringdesk:tenant', config.tenant);
+
+    const core = new Core(this, 'Core', { tenant: config.tenant });
+    this.core = core;
+    const features = { core, config };
+    new PbxIngest(this, 'PbxIngest', features);
+    new ReadApi(this, 'ReadApi', features);
+    new Tickets(this, 'Tickets', features);
+    new Notifications(this, 'Notifications', features);
+    new AgentConnections(this, 'AgentConnections', features);
+
+    new CfnOutput(this, 'HttpUrl', { value: core.httpApi.apiEndpoint });
+    new CfnOutput(this, 'WebSocketUrl', { value: core.webSocketStage.url });
+    new CfnOutput(this, 'WsManagementUrl', { value: core.webSocketStage.callbackUrl });
+    new CfnOutput(this, 'TableName', { value: core.table.tableName });
+    new CfnOutput(this, 'EventBusName', { value: core.bus.eventBusName });
+  }
+}

@@ -1,0 +1,41 @@
+// Pushes JSON messages to agents' WebSocket connections through the @connections API.
+import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { requireEnv } from '../config.ts';
+import { connectionsOf, removeConnection } from './connections-repo.ts';
+import { logger } from './logger.ts';
+
+// Explicit endpoint: the SDK cannot derive the stage URL, and locally it is the local gateway.
+const client = new ApiGatewayManagementApiClient({ endpoint: requireEnv('WS_MANAGEMENT_URL') });
+
+export interface AgentMessage {
+  type: string;
+  [k: string]: unknown;
+}
+
+export async function postToConnection(connectionId: string, message: AgentMessage): Promise<'sent' | 'gone'> {
+  try {
+    await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify(message)) }));
+    return 'sent';
+  } catch (err) {
+    if (err instanceof GoneException || (err as { name?: string }).name === 'GoneException') return 'gone';
+    throw err;
+  }
+}
+
+/** Sends to every live connection of each employee (N5: only theirs); stale connections are removed on 410. */
+export async function notifyEmployees(tenant: string, employeeIds: Iterable<string>, message: AgentMessage): Promise<number> {
+  let sent = 0;
+  const unique = [...new Set(employeeIds)];
+  await Promise.all(
+    unique.map(async (employeeId) => {
+      for (const connectionId of await connectionsOf(tenant, employeeId)) {
+        if ((await postToConnection(connectionId, message)) === 'sent') sent++;
+        else {
+          logger.info('removing stale connection', { connectionId, employeeId });
+          await removeConnection(tenant, connectionId, employeeId);
+        }
+      }
+    }),
+  );
+  return sent;
+}

@@ -1,0 +1,83 @@
+// Call items: the reduced call plus the set of its canonical events, written with optimistic concurrency.
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Call, CanonicalEvent } from '../domain/call.ts';
+import { ddb, decodeCursor, encodeCursor, isConditionFailure, keys, tableName } from './dynamo.ts';
+import type { OutboxEntry } from './publisher.ts';
+
+export interface CallRecord {
+  call: Call | null;
+  events: CanonicalEvent[];
+  version: number;
+  outbox: OutboxEntry[];
+}
+
+export async function loadCallRecord(tenant: string, callId: string): Promise<CallRecord> {
+  const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.call(tenant, callId), ConsistentRead: true }));
+  const item = out.Item;
+  if (!item) return { call: null, events: [], version: 0, outbox: [] };
+  return { call: item['call'] as Call, events: item['events'] as CanonicalEvent[], version: item['version'] as number, outbox: (item['outbox'] ?? []) as OutboxEntry[] };
+}
+
+/** Writes version `expected + 1`; false when another delivery won the race (the caller re-reads and retries). */
+export async function saveCallRecord(tenant: string, call: Call, events: CanonicalEvent[], outbox: OutboxEntry[], expected: number): Promise<boolean> {
+  try {
+    await ddb.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...keys.call(tenant, call.id),
+          GSI1PK: keys.callsIndex(tenant),
+          GSI1SK: `${call.startedAt}#${call.id}`,
+          call,
+          events,
+          outbox,
+          version: expected + 1,
+        },
+        ConditionExpression: expected === 0 ? 'attribute_not_exists(PK)' : 'version = :v',
+        ExpressionAttributeValues: expected === 0 ? undefined : { ':v': expected },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** Empties the outbox once its entries are on the bus, unless a newer version already replaced it. */
+export async function clearCallOutbox(tenant: string, callId: string, version: number): Promise<void> {
+  try {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.call(tenant, callId),
+        UpdateExpression: 'SET outbox = :empty',
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':empty': [], ':v': version },
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+  }
+}
+
+export async function getCall(tenant: string, callId: string): Promise<Call | null> {
+  const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.call(tenant, callId), ProjectionExpression: '#c', ExpressionAttributeNames: { '#c': 'call' } }));
+  return (out.Item?.['call'] as Call | undefined) ?? null;
+}
+
+export async function listCalls(tenant: string, limit: number, cursor?: string): Promise<{ items: Call[]; next: string | null }> {
+  const partition = keys.callsIndex(tenant);
+  const out = await ddb.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': partition },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor, partition),
+    }),
+  );
+  return { items: (out.Items ?? []).map((i) => i['call'] as Call), next: encodeCursor(out.LastEvaluatedKey) };
+}

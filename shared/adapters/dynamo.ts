@@ -1,0 +1,51 @@
+// The DynamoDB document client (module-scope singleton) and the single-table key builders.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { requireEnv } from '../config.ts';
+import { badRequest } from '../http/errors.ts';
+
+export const tableName = requireEnv('TABLE_NAME');
+export const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+});
+
+/** Key builders: every key starts with the tenant (S1). See docs/architecture.md. */
+export const keys = {
+  call: (t: string, callId: string) => ({ PK: `T#${t}#CALL#${callId}`, SK: 'CALL' }),
+  callsIndex: (t: string) => `T#${t}#CALLS`,
+  callTicket: (t: string, callId: string) => ({ PK: `T#${t}#CALL#${callId}`, SK: 'TICKET' }),
+  ticket: (t: string, id: string) => ({ PK: `T#${t}#TICKET#${id}`, SK: 'TICKET' }),
+  ticketsByStatus: (t: string, status: string) => `T#${t}#TICKETS#${status}`,
+  tickets: (t: string) => `T#${t}#TICKETS`,
+  missedGroup: (t: string, number: string) => ({ PK: `T#${t}#MISSED#${number}`, SK: 'OPEN' }),
+  customer: (t: string, id: string) => ({ PK: `T#${t}#CUST#${id}`, SK: 'CUST' }),
+  phone: (t: string, e164: string) => ({ PK: `T#${t}#PHONE#${e164}`, SK: 'PHONE' }),
+  employees: (t: string) => `T#${t}#EMPLOYEES`,
+  employee: (t: string, id: string) => ({ PK: `T#${t}#EMPLOYEES`, SK: `EMP#${id}` }),
+  employeeKey: (t: string, kind: string, value: string) => ({ PK: `T#${t}#EMPKEY#${kind}#${value}`, SK: 'EMPKEY' }),
+  employeeConnections: (t: string, employeeId: string) => `T#${t}#EMPCONN#${employeeId}`,
+  connection: (t: string, connectionId: string) => ({ PK: `T#${t}#CONN#${connectionId}`, SK: 'CONN' }),
+};
+
+export function isConditionFailure(err: unknown): boolean {
+  const name = (err as { name?: string })?.name;
+  return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
+}
+
+/** Opaque list cursors: base64url of the LastEvaluatedKey. */
+export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+}
+
+export function decodeCursor(cursor: string | undefined, partition: string): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badRequest('invalid cursor', 'invalid_cursor');
+  }
+  // A cursor only ever points inside the partition it came from: no paging into another tenant.
+  if (!key || typeof key !== 'object' || !Object.values(key).includes(partition)) throw badRequest('invalid cursor', 'invalid_cursor');
+  return key as Record<string, unknown>;
+}

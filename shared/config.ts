@@ -1,0 +1,39 @@
+// Tenant settings: one JSON document per tenant (config/tenants/{tenant}.json or -c tenantConfig=FILE),
+// validated here, passed to every function as TENANT_CONFIG and read once at init.
+import { z } from 'zod';
+
+export const tenantIdSchema = z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'tenant ids are lowercase letters, digits and dashes');
+
+export const tenantConfigSchema = z.object({
+  tenant: tenantIdSchema,
+  /** ISO 3166 alpha-2 default country for national numbers (I4). */
+  country: z.string().length(2).default('RU'),
+  /** Subjects and messages: `en` or `ru`. */
+  locale: z.enum(['en', 'ru']).default('en'),
+  timeZone: z.string().default('UTC'),
+  /** HS256 secret that signs agent and admin tokens (at least 32 characters). */
+  authSecret: z.string().min(32),
+  /** Customer fields shown in the pop-up (N1). */
+  popupFields: z.array(z.enum(['fullName', 'email', 'company', 'phones', 'note'])).default(['fullName', 'email', 'company']),
+  providers: z
+    .object({
+      zammad: z.object({ token: z.string().min(16) }).optional(),
+      ringdesk: z.object({ secret: z.string().min(16) }).optional(),
+    })
+    .passthrough()
+    .default({}),
+});
+
+export type TenantConfig = z.infer<typeof tenantConfigSchema>;
+
+export function parseTenantConfig(json: string | undefined): TenantConfig {
+  if (!json) throw new Error('TENANT_CONFIG is not set');
+  return tenantConfigSchema.parse(JSON.parse(json));
+}
+
+/** Reads a required environment variable at init; a missing one fails the cold start, not a request. */
+export function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}

@@ -1,0 +1,76 @@
+// Tickets from calls (product rules T, M). Pure: decisions only, persistence lives in adapters.
+import type { Call } from './call.ts';
+
+export type TicketStatus = 'open' | 'pending' | 'closed';
+
+export interface TicketMessage {
+  id: string;
+  kind: 'call' | 'note';
+  callId: string | null;
+  authorId: string | null;
+  body: string;
+  recordingUrl: string | null;
+  createdAt: string;
+}
+
+export interface Ticket {
+  id: string;
+  tenantId: string;
+  channel: 'calls';
+  subject: string;
+  status: TicketStatus;
+  /** Red handset: the ticket was opened by a missed call (M1). */
+  missed: boolean;
+  assigneeId: string | null;
+  customerId: string | null;
+  customerNumber: string | null;
+  callIds: string[];
+  messages: TicketMessage[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type CallTicketDecision =
+  | { kind: 'none'; reason: 'not_ended' | 'never_reached_employee' | 'no_outcome' }
+  /** M1/M2: open or extend the missed-call ticket of the customer's number. */
+  | { kind: 'missed'; subject: string; groupNumber: string | null }
+  /** T4: answered and the agent did nothing in the helpdesk → closed ticket, assignee = answerer. */
+  | { kind: 'answered'; subject: string; status: TicketStatus; assigneeId: string };
+
+const subjects = {
+  en: { missed: (n: string) => `Missed call from ${n}`, incoming: (n: string) => `Incoming call from ${n}`, outgoing: (n: string) => `Outgoing call to ${n}` },
+  ru: { missed: (n: string) => `Пропущенный звонок от ${n}`, incoming: (n: string) => `Входящий звонок от ${n}`, outgoing: (n: string) => `Исходящий звонок на ${n}` },
+} as const;
+
+export type Locale = keyof typeof subjects;
+
+/** What a finished call turns into (I5, T4, T9, M1). Agent actions (T1–T3) come with the helpdesk API. */
+export function decideCallTicket(call: Call, locale: Locale): CallTicketDecision {
+  if (call.status !== 'ended') return { kind: 'none', reason: 'not_ended' };
+  const s = subjects[locale];
+  const number = call.direction === 'outbound' ? call.to : call.from;
+  const reachedEmployee = call.offeredTo.length > 0 || call.answeredBy !== null || call.legs.some((l) => l.employeeId);
+  // I5 / T9: IVR, voicemail or auto-attendant only → logged, no ticket.
+  if (!reachedEmployee) return { kind: 'none', reason: 'never_reached_employee' };
+  if (call.outcome === 'answered' && call.answeredBy) {
+    const subject = call.direction === 'outbound' ? s.outgoing(number) : s.incoming(number);
+    return { kind: 'answered', subject, status: 'closed', assigneeId: call.answeredBy };
+  }
+  if (call.outcome === 'missed' && call.direction === 'inbound') {
+    return { kind: 'missed', subject: s.missed(number), groupNumber: call.customerNumber };
+  }
+  return { kind: 'none', reason: 'no_outcome' };
+}
+
+/** The message a call leaves in its ticket. */
+export function callMessage(call: Call, id: string): TicketMessage {
+  return {
+    id,
+    kind: 'call',
+    callId: call.id,
+    authorId: call.answeredBy,
+    body: '',
+    recordingUrl: call.recordingUrl,
+    createdAt: call.endedAt ?? call.startedAt,
+  };
+}

@@ -1,0 +1,117 @@
+// The public event contract: one entry per detail-type, shared by producers and consumers.
+// Bump `schemaVersion` on breaking changes; JSON Schemas are generated from these (docs/events.md).
+import { z } from 'zod';
+
+const agentRef = z.object({
+  extension: z.string().optional(),
+  sip: z.string().optional(),
+  phone: z.string().optional(),
+  email: z.string().optional(),
+  name: z.string().optional(),
+});
+
+export const callSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  provider: z.string(),
+  providerCallId: z.string(),
+  direction: z.enum(['inbound', 'outbound', 'internal', 'unknown']),
+  status: z.enum(['ringing', 'answered', 'ended']),
+  outcome: z.enum(['answered', 'missed', 'ivr_only', 'voicemail', 'rejected_blocked', 'not_answered', 'busy', 'failed', 'canceled']).nullable(),
+  from: z.string(),
+  to: z.string(),
+  customerNumber: z.string().nullable(),
+  presentation: z.enum(['allowed', 'withheld', 'unknown']),
+  queue: z.string().nullable(),
+  startedAt: z.string(),
+  answeredAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  waitSeconds: z.number(),
+  talkSeconds: z.number(),
+  legs: z.array(
+    z.object({
+      id: z.string(),
+      employeeId: z.string().nullable(),
+      agent: agentRef,
+      state: z.enum(['offered', 'answered', 'ended']),
+      offeredAt: z.string().nullable(),
+      answeredAt: z.string().nullable(),
+      endedAt: z.string().nullable(),
+      talkSeconds: z.number(),
+    }),
+  ),
+  offeredTo: z.array(z.string()),
+  answeredBy: z.string().nullable(),
+  endReason: z.string().nullable(),
+  rawReason: z.string().nullable(),
+  recordingUrl: z.string().nullable(),
+});
+
+export const ticketSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  channel: z.literal('calls'),
+  subject: z.string(),
+  status: z.enum(['open', 'pending', 'closed']),
+  missed: z.boolean(),
+  assigneeId: z.string().nullable(),
+  customerId: z.string().nullable(),
+  customerNumber: z.string().nullable(),
+  callIds: z.array(z.string()),
+  messages: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(['call', 'note']),
+      callId: z.string().nullable(),
+      authorId: z.string().nullable(),
+      body: z.string(),
+      recordingUrl: z.string().nullable(),
+      createdAt: z.string(),
+    }),
+  ),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const callDetail = z.object({
+  schemaVersion: z.literal(1),
+  tenantId: z.string(),
+  /** Optimistic-concurrency version of the call item that produced this event. */
+  revision: z.number().int(),
+  call: callSchema,
+});
+
+export const callEvents = {
+  ringing: {
+    source: 'ringdesk.calls',
+    detailType: 'Call Ringing',
+    schema: callDetail.extend({ newlyOffered: z.array(z.string()) }),
+  },
+  answered: { source: 'ringdesk.calls', detailType: 'Call Answered', schema: callDetail },
+  ended: { source: 'ringdesk.calls', detailType: 'Call Ended', schema: callDetail },
+} as const;
+
+const ticketDetail = z.object({
+  schemaVersion: z.literal(1),
+  tenantId: z.string(),
+  ticket: ticketSchema,
+  /** What changed: the call that caused it, when any. */
+  callId: z.string().nullable(),
+});
+
+export const ticketEvents = {
+  created: { source: 'ringdesk.tickets', detailType: 'Ticket Created', schema: ticketDetail },
+  updated: { source: 'ringdesk.tickets', detailType: 'Ticket Updated', schema: ticketDetail },
+} as const;
+
+export type CallEventDetail = z.infer<typeof callDetail>;
+export type CallRingingDetail = z.infer<typeof callEvents.ringing.schema>;
+export type TicketEventDetail = z.infer<typeof ticketDetail>;
+
+export interface EventDefinition<S extends z.ZodType> {
+  source: string;
+  detailType: string;
+  schema: S;
+}
+
+export const catalog: EventDefinition<z.ZodType>[] = [...Object.values(callEvents), ...Object.values(ticketEvents)];

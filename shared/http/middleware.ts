@@ -1,0 +1,30 @@
+// The one middy chain for HTTP handlers: correlation ids in logs, typed errors → stable JSON bodies.
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { AppError, errorBody } from './errors.ts';
+import { logger } from '../adapters/logger.ts';
+
+export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}
+
+export function httpHandler(handler: HttpHandler) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler).use({
+    before: (request) => {
+      logger.appendKeys({ requestId: request.event.requestContext?.requestId, route: request.event.routeKey });
+    },
+    after: () => logger.resetKeys(),
+    onError: (request) => {
+      const err = request.error;
+      logger.resetKeys();
+      if (err instanceof AppError) {
+        request.response = { statusCode: err.statusCode, headers: { 'content-type': 'application/json' }, body: errorBody(err.code, err.message) };
+        return;
+      }
+      logger.error('unhandled error', { error: err as Error });
+      request.response = { statusCode: 500, headers: { 'content-type': 'application/json' }, body: errorBody('internal', 'internal error') };
+    },
+  });
+}

@@ -1,0 +1,283 @@
+// Template assertions on the synthesized tenant stack. The demo stack is built once (bundling
+// every function takes a while); the tenant-context cases run bin/app.ts itself without bundling.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tenantConfigSchema } from '#shared/config.ts';
+import { repoRoot } from '../../lib/app-function.ts';
+import { RingdeskStack } from '../../lib/ringdesk-stack.ts';
+
+type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, any> };
+type Resources = Record<string, Resource>;
+
+const demoConfig = tenantConfigSchema.parse(JSON.parse(readFileSync(path.join(repoRoot, 'config/tenants/demo.json'), 'utf8')));
+const functionNames = [
+  'create-call-ticket', 'get-call', 'get-ticket', 'ingest-webhook', 'list-calls',
+  'list-tickets', 'notify-agents', 'ws-connect', 'ws-default', 'ws-disconnect',
+];
+
+let outdir: string;
+let stack: RingdeskStack;
+let template: Template;
+/** ringdesk function name → [logicalId, resource] */
+let functions: Map<string, [string, Resource]>;
+
+beforeAll(() => {
+  outdir = mkdtempSync(path.join(tmpdir(), 'ringdesk-cdk-'));
+  const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
+  stack = new RingdeskStack(app, 'Ringdesk-demo', { config: demoConfig });
+  template = Template.fromStack(stack);
+  functions = new Map(
+    Object.entries(template.findResources('AWS::Lambda::Function') as Resources).map(([id, r]) => [r.Metadata?.['ringdesk:function'], [id, r]]),
+  );
+}, 240_000);
+
+const logicalIdOf = (name: string): string => functions.get(name)![0];
+const propsOf = (name: string): Record<string, any> => functions.get(name)![1].Properties;
+const refId = (value: any): string => value?.Ref ?? value?.['Fn::GetAtt']?.[0];
+/** Every logical id referenced (Ref / GetAtt) anywhere inside a property value. */
+const refsIn = (value: any): string[] =>
+  value && typeof value === 'object'
+    ? [refId(value), ...Object.values(value).flatMap(refsIn)].filter((id): id is string => typeof id === 'string')
+    : [];
+
+describe('table', () => {
+  it('is the single table with PK/SK, GSI1, GSI2, on-demand, PITR, TTL and retained', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    const gsi = (n: string) => ({
+      IndexName: n,
+      KeySchema: [{ AttributeName: `${n}PK`, KeyType: 'HASH' }, { AttributeName: `${n}SK`, KeyType: 'RANGE' }],
+      Projection: { ProjectionType: 'ALL' },
+    });
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }],
+        GlobalSecondaryIndexes: [gsi('GSI1'), gsi('GSI2')],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      },
+    });
+  });
+});
+
+describe('functions', () => {
+  it('are exactly the ten entry points', () => {
+    expect([...functions.keys()].sort()).toEqual(functionNames);
+  });
+
+  it('run pinned nodejs22.x on arm64 with the shared defaults', () => {
+    for (const name of functionNames) {
+      expect(propsOf(name), name).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Timeout: 10,
+        MemorySize: 512,
+        Handler: 'index.handler',
+        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'ringdesk' } },
+      });
+    }
+  });
+
+  it('never use NODEJS_LATEST', () => {
+    const lambdas = stack.node.findAll().filter((c): c is LambdaFunction => c instanceof LambdaFunction);
+    expect(lambdas.length).toBeGreaterThanOrEqual(functionNames.length);
+    for (const fn of lambdas) expect(fn.runtime.isVariable, fn.node.path).toBe(false);
+  });
+
+  it('each have an async dead-letter queue and two async retries', () => {
+    for (const name of functionNames) {
+      const dlq = refId(propsOf(name).DeadLetterConfig?.TargetArn);
+      expect(template.toJSON().Resources[dlq]?.Type, name).toBe('AWS::SQS::Queue');
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: logicalIdOf(name) },
+        MaximumRetryAttempts: 2,
+      });
+    }
+  });
+
+  it('log to their own log group kept for one month', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup') as Resources;
+    for (const name of functionNames) {
+      const group = groups[refId(propsOf(name).LoggingConfig?.LogGroup)];
+      expect(group?.Properties.RetentionInDays, name).toBe(30);
+    }
+  });
+
+  it('get env vars only for what they are bound to', () => {
+    const bus = new Set(['ingest-webhook', 'create-call-ticket']);
+    const ws = new Set(['notify-agents', 'ws-default']);
+    const [tableId] = Object.keys(template.findResources('AWS::DynamoDB::Table'));
+    const [busId] = Object.keys(template.findResources('AWS::Events::EventBus'));
+    for (const name of functionNames) {
+      const env = propsOf(name).Environment.Variables;
+      expect(env.TABLE_NAME, name).toEqual({ Ref: tableId });
+      expect(env.TENANT_ID, name).toBe('demo');
+      expect(JSON.parse(env.TENANT_CONFIG), name).toEqual(demoConfig);
+      expect(env.EVENT_BUS_NAME, name).toEqual(bus.has(name) ? { Ref: busId } : undefined);
+      expect(env.WS_MANAGEMENT_URL !== undefined, name).toBe(ws.has(name));
+    }
+  });
+
+  it('read-only functions cannot write the table', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources);
+    for (const name of ['list-calls', 'get-call', 'list-tickets', 'get-ticket']) {
+      const role = refId(propsOf(name).Role);
+      const policy = policies.find((p) => p.Properties.Roles.some((r: any) => r.Ref === role));
+      const actions = policy!.Properties.PolicyDocument.Statement.flatMap((s: any) => s.Action);
+      expect(actions, name).toContain('dynamodb:Query');
+      expect(actions, name).not.toContain('dynamodb:PutItem');
+    }
+  });
+
+  it('carry the asset path of a bundled ESM handler (the local runtime loads it)', () => {
+    for (const name of functionNames) {
+      const metadata = functions.get(name)![1].Metadata!;
+      expect(metadata['ringdesk:entry']).toBe(`functions/${name}.ts`);
+      expect(metadata['aws:asset:is-bundled'], name).toBe(true);
+      const bundle = readFileSync(path.join(outdir, metadata['aws:asset:path'], 'index.mjs'), 'utf8');
+      expect(bundle.startsWith("import { createRequire } from 'node:module'"), name).toBe(true);
+      expect(existsSync(path.join(outdir, metadata['aws:asset:path'], 'index.mjs.map')), name).toBe(true);
+    }
+  });
+});
+
+describe('event rules', () => {
+  const patterns = {
+    'create-call-ticket': { source: ['ringdesk.calls'], 'detail-type': ['Call Ended'] },
+    'notify-agents': {
+      source: ['ringdesk.calls', 'ringdesk.tickets'],
+      'detail-type': ['Call Ringing', 'Call Answered', 'Call Ended', 'Ticket Created', 'Ticket Updated'],
+    },
+  };
+
+  it('route the tenant bus to their functions with exact patterns', () => {
+    const [busId] = Object.keys(template.findResources('AWS::Events::EventBus'));
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'ringdesk-demo' });
+    template.resourceCountIs('AWS::Events::Rule', Object.keys(patterns).length);
+    for (const [name, pattern] of Object.entries(patterns)) {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: { Ref: busId },
+        EventPattern: pattern,
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(name), 'Arn'] } })],
+      });
+    }
+  });
+
+  it('each target has a dead-letter queue and a 1 h / 8 attempts retry policy', () => {
+    const resources = template.toJSON().Resources as Resources;
+    for (const rule of Object.values(template.findResources('AWS::Events::Rule') as Resources)) {
+      for (const target of rule.Properties.Targets) {
+        expect(resources[refId(target.DeadLetterConfig?.Arn)]?.Type).toBe('AWS::SQS::Queue');
+        expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 8 });
+      }
+    }
+  });
+
+  it('every dead-letter queue has an alarm on visible messages > 0', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources);
+    const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
+    expect(queues.length).toBe(functionNames.length + Object.keys(patterns).length);
+    for (const queue of queues) {
+      const alarm = alarms.find((a) => a.Properties.Dimensions?.some((d: any) => refId(d.Value) === queue));
+      expect(alarm?.Properties, queue).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+  });
+});
+
+describe('APIs', () => {
+  /** route key → ringdesk function name, following Route → Integration → function ARN. */
+  function routesOf(apiProtocol: 'HTTP' | 'WEBSOCKET'): Record<string, string> {
+    const resources = template.toJSON().Resources as Resources;
+    const [apiId] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::ApiGatewayV2::Api' && r.Properties.ProtocolType === apiProtocol)!;
+    const byLogicalId = new Map([...functions].map(([name, [id]]) => [id, name]));
+    const routes: Record<string, string> = {};
+    for (const route of Object.values(resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.ApiId.Ref === apiId)) {
+      const integrationId = route.Properties.Target['Fn::Join'][1][1].Ref;
+      const integration = resources[integrationId]!.Properties;
+      routes[route.Properties.RouteKey] = refsIn(integration.IntegrationUri).map((id) => byLogicalId.get(id)).find(Boolean)!;
+    }
+    return routes;
+  }
+
+  it('HTTP routes have exact route keys and targets, payload 2.0', () => {
+    expect(routesOf('HTTP')).toEqual({
+      'POST /webhooks/{tenant}/{provider}': 'ingest-webhook',
+      'POST /webhooks/{tenant}/{provider}/{token}': 'ingest-webhook',
+      'GET /calls': 'list-calls',
+      'GET /calls/{id}': 'get-call',
+      'GET /tickets': 'list-tickets',
+      'GET /tickets/{id}': 'get-ticket',
+    });
+    template.allResourcesProperties('AWS::ApiGatewayV2::Integration', Match.objectLike({ IntegrationType: 'AWS_PROXY' }));
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { PayloadFormatVersion: '2.0' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: Match.objectLike({ AllowMethods: ['GET', 'POST'] }),
+    });
+  });
+
+  it('WebSocket routes $connect/$disconnect/$default on stage live', () => {
+    expect(routesOf('WEBSOCKET')).toEqual({ $connect: 'ws-connect', $disconnect: 'ws-disconnect', $default: 'ws-default' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'live', AutoDeploy: true });
+  });
+
+  it('outputs the endpoints and names', () => {
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(['EventBusName', 'HttpUrl', 'TableName', 'WebSocketUrl', 'WsManagementUrl']);
+  });
+});
+
+describe('bin/app.ts tenant selection', () => {
+  /** Runs the CDK app as the CLI would (context via CDK_CONTEXT_JSON), without bundling. */
+  function synthApp(context: Record<string, unknown>) {
+    const out = mkdtempSync(path.join(tmpdir(), 'ringdesk-app-'));
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        CDK_OUTDIR: out,
+        CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [], ...context }),
+      },
+    });
+    return { ...result, out };
+  }
+
+  it('tenant context changes the stack name, bus name and TENANT_ID', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ringdesk-tenant-')), 'acme.json');
+    writeFileSync(file, JSON.stringify({ ...demoConfig, tenant: 'acme' }));
+    const { status, stderr, out } = synthApp({ tenant: 'acme', tenantConfig: file });
+    expect(stderr).not.toContain('ringdesk:');
+    expect(status).toBe(0);
+    const acme = Template.fromJSON(JSON.parse(readFileSync(path.join(out, 'Ringdesk-acme.template.json'), 'utf8')));
+    acme.hasResourceProperties('AWS::Events::EventBus', { Name: 'ringdesk-acme' });
+    acme.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TENANT_ID: 'acme' }) },
+    });
+  }, 60_000);
+
+  it('explains how to create a missing tenant file', () => {
+    const { status, stderr } = synthApp({ tenant: 'nobody' });
+    expect(status).not.toBe(0);
+    expect(stderr).toContain('cp config/tenants/demo.json config/tenants/nobody.json');
+  }, 60_000);
+
+  it('rejects a settings file for another tenant', () => {
+    const { status, stderr } = synthApp({ tenant: 'acme', tenantConfig: path.join(repoRoot, 'config/tenants/demo.json') });
+    expect(status).not.toBe(0);
+    expect(stderr).toContain('is for tenant "demo"');
+  }, 60_000);
+});

@@ -1,0 +1,101 @@
+// Drives the local runtime the way a PBX and an agent would: HTTP webhooks in, WebSocket frames out.
+import { createHmac, randomInt } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import WebSocket from 'ws';
+import { startTenant, type LocalInfo } from '../../lib/local/start.ts';
+import type { LocalRuntime } from '../../lib/local/runtime.ts';
+
+export interface Harness {
+  runtime: LocalRuntime;
+  info: LocalInfo;
+  ddb: DynamoDBDocumentClient;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(opts: { chaos?: { duplicate?: boolean; shuffle?: boolean } } = {}): Promise<Harness> {
+  const { runtime, info } = await startTenant({ skipSynth: true, tenant: 'demo', httpPort: 0, wsPort: 0, retryDelaysMs: [100, 200], logLevel: 'ERROR', ...opts });
+  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: info.dynamodbUrl, region: info.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  return { runtime, info, ddb, stop: () => runtime.stop() };
+}
+
+/** A fresh Russian mobile number, so tests never share a missed-call group. */
+export function randomNumber(): string {
+  return `+7916${String(randomInt(0, 9_999_999)).padStart(7, '0')}`;
+}
+
+export function callIdValue(): string {
+  return `test-${Date.now()}-${randomInt(0, 1e9)}`;
+}
+
+export async function postZammad(info: LocalInfo, body: Record<string, unknown>, as: 'json' | 'form' = 'json'): Promise<Response> {
+  const url = info.webhooks['zammad']!;
+  if (as === 'json') return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const form = new URLSearchParams();
+  for (const [k, v] of Object.entries(body)) {
+    if (Array.isArray(v)) v.forEach((x) => form.append(`${k}[]`, String(x)));
+    else form.append(k, String(v));
+  }
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+}
+
+export async function postRingdesk(info: LocalInfo, body: unknown, secret: string): Promise<Response> {
+  const raw = JSON.stringify(body);
+  const signature = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+  return fetch(info.webhooks['ringdesk']!, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ringdesk-signature': signature }, body: raw });
+}
+
+export async function api<T = unknown>(info: LocalInfo, path: string, token: string | null = info.tokens.admin): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${info.httpUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface AgentSocket {
+  ws: WebSocket;
+  messages: Record<string, unknown>[];
+  next(type: string, match?: (m: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+export function openAgent(info: LocalInfo, token: string): Promise<AgentSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${info.wsUrl}?token=${encodeURIComponent(token)}`);
+    const messages: Record<string, unknown>[] = [];
+    const waiters: (() => void)[] = [];
+    ws.on('message', (data) => {
+      messages.push(JSON.parse(String(data)) as Record<string, unknown>);
+      waiters.splice(0).forEach((w) => w());
+    });
+    ws.once('error', reject);
+    ws.once('open', () =>
+      resolve({
+        ws,
+        messages,
+        next(type, match = () => true, timeoutMs = 10_000) {
+          return new Promise((res, rej) => {
+            const check = () => {
+              const found = messages.find((m) => m['type'] === type && match(m));
+              if (found) {
+                clearTimeout(timer);
+                res(found);
+              } else waiters.push(check);
+            };
+            const timer = setTimeout(() => rej(new Error(`no ${type} message within ${timeoutMs} ms`)), timeoutMs);
+            check();
+          });
+        },
+        close: () => new Promise((r) => (ws.readyState === WebSocket.CLOSED ? r() : (ws.once('close', () => r()), ws.close()))),
+      }),
+    );
+  });
+}
