@@ -21,14 +21,15 @@ export const handler = eventHandler(defs, async ({ detailType, detail }) => {
   if ('call' in detail) {
     const call = detail.call;
     if (detailType === callEvents.ringing.detailType && 'newlyOffered' in detail) {
-      const customer = call.customerNumber ? await findCustomerByPhone(tenantId, call.customerNumber) : null;
-      sent = await notifyEmployees(tenantId, detail.newlyOffered, {
+      // The customer lookup runs in parallel with the connection queries: it is on the pop-up's critical path.
+      const popup = (call.customerNumber ? findCustomerByPhone(tenantId, call.customerNumber) : Promise.resolve(null)).then((customer) => ({
         type: 'incoming_call',
         call: callSummary(call),
         customer: customer ? customerCard(customer, tenantConfig.popupFields) : null,
         // N2: an unknown number offers linking to a customer or creating a ticket.
         ...(customer ? {} : { actions: ['link_customer', 'create_ticket'] }),
-      });
+      }));
+      sent = await notifyEmployees(tenantId, detail.newlyOffered, popup);
     } else {
       const type = detailType === callEvents.answered.detailType ? 'call_answered' : 'call_ended';
       const involved = [...call.offeredTo, ...(call.answeredBy ? [call.answeredBy] : [])];

@@ -73,6 +73,8 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
     const dynamo = await startDynamoDbLocal({ ...(opts.persistDir ? { persistDir: opts.persistDir } : {}) });
     started.push({ close: () => dynamo.stop() });
     await createTables(dynamo.directEndpoint, model.tables);
+    // Closed in reverse: gateways first (their $disconnect calls still reach live functions), DynamoDB last.
+    started.push({ close: async () => void (await Promise.all([...functions.values()].map((f) => f.close()))) });
 
     const busNames = Object.fromEntries(model.buses.map((b) => [b.logicalId, b.name]));
     const bus = await startEventBus({
@@ -127,6 +129,8 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
       TZ: 'UTC',
+      // Deployed functions run on nodejs22.x; the SDK's notice about a local Node 20 is noise here.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     for (const f of model.functions) {
       const own = resolver.environment(f.environment, { apiBaseUrls: { [apiIds[wsApi.logicalId]!]: wsBase, [apiIds[httpApi.logicalId]!]: http.url } });
@@ -140,7 +144,6 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
       };
       functions.set(f.logicalId, new LocalFunction(f, env, { region, accountId, maxConcurrency: opts.maxConcurrency ?? 4 }));
     }
-    started.push({ close: async () => void (await Promise.all([...functions.values()].map((f) => f.close()))) });
     await Promise.all([...functions.values()].map((f) => f.warm()));
 
     const stop = async () => {

@@ -23,13 +23,15 @@ export async function postToConnection(connectionId: string, message: AgentMessa
 }
 
 /** Sends to every live connection of each employee (N5: only theirs); stale connections are removed on 410. */
-export async function notifyEmployees(tenant: string, employeeIds: Iterable<string>, message: AgentMessage): Promise<number> {
+/** The message may still be in the making (e.g. a customer lookup): it is awaited alongside the connection queries. */
+export async function notifyEmployees(tenant: string, employeeIds: Iterable<string>, message: AgentMessage | Promise<AgentMessage>): Promise<number> {
   let sent = 0;
   const unique = [...new Set(employeeIds)];
   await Promise.all(
     unique.map(async (employeeId) => {
-      for (const connectionId of await connectionsOf(tenant, employeeId)) {
-        if ((await postToConnection(connectionId, message)) === 'sent') sent++;
+      const [connections, msg] = await Promise.all([connectionsOf(tenant, employeeId), message]);
+      for (const connectionId of connections) {
+        if ((await postToConnection(connectionId, msg)) === 'sent') sent++;
         else {
           logger.info('removing stale connection', { connectionId, employeeId });
           await removeConnection(tenant, connectionId, employeeId);

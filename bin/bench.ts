@@ -1,0 +1,178 @@
+// `npm run bench [-- --calls 200 --rate 20 --concurrency 16 --no-synth]`
+// Drives simulated PBX calls through the local runtime and prints one JSON object: pop-up latency,
+// webhook throughput, DynamoDB operations per call, and the I/O floor measured in the same run.
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import WebSocket from 'ws';
+import { callIdFor } from '#shared/domain/call-id.ts';
+import { startTenant, type LocalInfo } from '../lib/local/start.ts';
+
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '200' },
+    rate: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '16' },
+    'no-synth': { type: 'boolean', default: false },
+  },
+});
+const CALLS = Number(values.calls);
+const RATE = Number(values.rate);
+const CONCURRENCY = Number(values.concurrency);
+const LINE = '+74951234567';
+
+function percentiles(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return { n: s.length, p50: round(at(50)), p95: round(at(95)), p99: round(at(99)), max: round(s[s.length - 1] ?? NaN) };
+}
+
+function post(info: LocalInfo, body: Record<string, unknown>): Promise<Response> {
+  return fetch(info.webhooks['zammad']!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/** An agent socket that resolves waiters by call id as frames arrive. */
+function agentSocket(info: LocalInfo, token: string, onFrame: (m: Record<string, unknown>) => void): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${info.wsUrl}?token=${encodeURIComponent(token)}`);
+    ws.on('message', (d) => onFrame(JSON.parse(String(d)) as Record<string, unknown>));
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+async function main() {
+  const { runtime, info } = await startTenant({ skipSynth: values['no-synth'], tenant: 'demo', httpPort: 0, wsPort: 0, logLevel: 'ERROR' });
+  try {
+    const waiters = new Map<string, (t: number) => void>();
+    const ws = await agentSocket(info, info.tokens.agents['101']!, (m) => {
+      const now = performance.now();
+      if (m['type'] === 'incoming_call') waiters.get((m['call'] as { id: string }).id)?.(now);
+      if (m['type'] === 'floor') waiters.get(String(m['id']))?.(now);
+    });
+
+    // I/O floor 1: a bare PutItem on DynamoDB Local (no proxy, no Lambda, no gateway).
+    const ddb = new DynamoDBClient({ endpoint: info.dynamodbUrl, region: info.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const putSamples: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t0 = performance.now();
+      await ddb.send(new PutItemCommand({ TableName: runtime.tableName, Item: { PK: { S: `BENCH#${i}` }, SK: { S: 'FLOOR' }, n: { N: String(i) } } }));
+      if (i >= 20) putSamples.push(performance.now() - t0);
+    }
+    // I/O floor 2: a WebSocket round trip through the local gateway (@connections POST → frame).
+    const mgmt = new ApiGatewayManagementApiClient({ endpoint: info.wsManagementUrl, region: info.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const connectionId = await findConnection(runtime.tableName, ddb);
+    const wsSamples: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const id = `floor-${i}`;
+      const got = new Promise<number>((r) => waiters.set(id, r));
+      const t0 = performance.now();
+      await mgmt.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify({ type: 'floor', id })) }));
+      const t1 = await got;
+      waiters.delete(id);
+      if (i >= 20) wsSamples.push(t1 - t0);
+    }
+
+    // Warm-up: every function on the pop-up path gets its sandboxes before measuring.
+    for (let i = 0; i < 20; i++) await popup(info, waiters, `warm-${i}`);
+    await runtime.bus.idle();
+
+    // Pop-up latency at a fixed call rate: webhook sent → incoming_call frame received.
+    const popupSamples: number[] = [];
+    const started = performance.now();
+    const inflight: Promise<void>[] = [];
+    for (let i = 0; i < CALLS; i++) {
+      const due = started + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      inflight.push(popup(info, waiters, `bench-${Date.now()}-${i}`).then((ms) => void popupSamples.push(ms)));
+    }
+    await Promise.all(inflight);
+    await runtime.bus.idle();
+
+    // DynamoDB operations per complete call (newCall, answer, hangup → call item, ticket, pop-ups).
+    runtime.dynamo.resetOperations();
+    const OPS_CALLS = 50;
+    for (let i = 0; i < OPS_CALLS; i++) await completeCall(info, `ops-${Date.now()}-${i}`, `+7916${String(1000000 + i)}`);
+    await runtime.bus.idle();
+    const ops = runtime.dynamo.operations();
+    const perCall = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, Math.round((v / OPS_CALLS) * 100) / 100]));
+    const opsTotal = Object.values(ops).reduce((a, b) => a + b, 0) / OPS_CALLS;
+
+    // Webhook throughput: newCall/hangup pairs posted with fixed concurrency.
+    const THROUGHPUT_WEBHOOKS = Math.max(200, CALLS);
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < THROUGHPUT_WEBHOOKS) {
+          const i = next++;
+          const callId = `tput-${i}-${t0}`;
+          const res = await post(info, { event: i % 2 ? 'hangup' : 'newCall', direction: 'in', from: `+7926${String(1000000 + i)}`, to: LINE, callId, user: ['Boris Ivanov'], cause: 'cancel' });
+          if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    await runtime.bus.idle();
+    ws.close();
+
+    const popupP = percentiles(popupSamples);
+    const putP = percentiles(putSamples);
+    const wsP = percentiles(wsSamples);
+    const floorP50 = putP.p50 + wsP.p50;
+    console.log(
+      JSON.stringify(
+        {
+          machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+          popupLatencyMs: { ...popupP, callRatePerSecond: RATE, calls: CALLS },
+          webhooksPerSecond: Math.round((THROUGHPUT_WEBHOOKS / seconds) * 10) / 10,
+          throughputRun: { webhooks: THROUGHPUT_WEBHOOKS, concurrency: CONCURRENCY, seconds: Math.round(seconds * 100) / 100 },
+          dynamodbOperationsPerCall: { total: Math.round(opsTotal * 100) / 100, byType: perCall, callShape: 'newCall + answer + hangup (zammad), answered → closed ticket' },
+          ioFloorMs: { dynamodbPutItem: putP, websocketPush: wsP, floorP50: Math.round(floorP50 * 100) / 100 },
+          popupP50OverFloorP50: Math.round((popupP.p50 / floorP50) * 100) / 100,
+          busDeadLetters: runtime.bus.deadLetters().length,
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await runtime.stop();
+  }
+}
+
+async function popup(info: LocalInfo, waiters: Map<string, (t: number) => void>, providerCallId: string): Promise<number> {
+  const id = callIdFor('zammad', providerCallId);
+  const got = new Promise<number>((r, j) => {
+    const timer = setTimeout(() => j(new Error(`no pop-up for ${providerCallId}`)), 15_000);
+    waiters.set(id, (t) => {
+      clearTimeout(timer);
+      r(t);
+    });
+  });
+  const t0 = performance.now();
+  const res = await post(info, { event: 'newCall', direction: 'in', from: '+79161234567', to: LINE, callId: providerCallId, user: ['Anna Smirnova'] });
+  if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+  const t1 = await got;
+  waiters.delete(id);
+  return t1 - t0;
+}
+
+async function completeCall(info: LocalInfo, callId: string, from: string): Promise<void> {
+  await post(info, { event: 'newCall', direction: 'in', from, to: LINE, callId, user: ['Anna Smirnova'] });
+  await post(info, { event: 'answer', direction: 'in', from, to: LINE, callId, answeringNumber: '101' });
+  await post(info, { event: 'hangup', direction: 'in', from, to: LINE, callId, cause: 'normalClearing' });
+}
+
+/** The bench agent's connection id, read back from the connection items of employee 101. */
+async function findConnection(tableName: string, ddb: DynamoDBClient): Promise<string> {
+  const out = await ddb.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': { S: 'T#demo#EMPCONN#emp-101' } } }));
+  const id = out.Items?.[0]?.['connectionId']?.S;
+  if (!id) throw new Error('bench agent is not connected');
+  return id;
+}
+
+await main();
