@@ -1,5 +1,6 @@
 // `npm start [-- --port 3000 --ws-port 3001 --persist DIR --tenant NAME --tenant-config FILE]`
 // Runs the tenant's whole stack on this machine; Ctrl-C stops everything, DynamoDB Local included.
+import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { JavaMissingError } from '../lib/local/dynamodb-local.ts';
 import { startTenant, writeLocalInfo } from '../lib/local/start.ts';
@@ -37,10 +38,10 @@ try {
       `  @connections    ${info.wsManagementUrl}`,
       `  EventBridge     ${info.eventsUrl} (bus ${info.eventBusName})`,
       `  DynamoDB Local  ${info.dynamodbUrl}`,
-      ...Object.entries(info.webhooks).map(([p, u]) => `  webhook ${p.padEnd(8)}${u}`),
+      ...Object.entries(info.webhooks).map(([p, u]) => `  webhook ${p.padEnd(9)}${u}`),
       `  admin token     ${info.tokens.admin}`,
       ...Object.entries(info.tokens.agents).map(([ext, t]) => `  agent ${ext} token ${t}`),
-      `Everything above is in ${file}. Ctrl-C stops.`,
+      `Everything above is in ${relative(process.cwd(), file)}. Ctrl-C stops.`,
     ].join('\n'),
   );
   let stopping = false;

@@ -2,6 +2,7 @@
 import { callEvents } from '#shared/events/catalog.ts';
 import { eventHandler } from '#shared/events/consumer.ts';
 import { logger } from '#shared/adapters/logger.ts';
+import { metrics, MetricUnit } from '#shared/adapters/metrics.ts';
 import { ticketForCall } from '#shared/services/call-tickets.ts';
 import { tenantConfig, tenantId } from '#shared/tenant.ts';
 
@@ -9,4 +10,8 @@ export const handler = eventHandler([callEvents.ended], async ({ detail }) => {
   if (detail.tenantId !== tenantId) throw new Error(`event for tenant ${detail.tenantId} reached tenant ${tenantId}`);
   const result = await ticketForCall(tenantId, tenantConfig.locale, detail.call);
   logger.info('call ticket', { result });
+  if (result.kind === 'created' || result.kind === 'appended') {
+    metrics.addMetric(result.kind === 'created' ? 'TicketsCreated' : 'CallsGroupedIntoTickets', MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
+  }
 });

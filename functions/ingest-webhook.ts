@@ -2,6 +2,7 @@
 import { AppError, notFound } from '#shared/http/errors.ts';
 import { httpHandler, json } from '#shared/http/middleware.ts';
 import { logger } from '#shared/adapters/logger.ts';
+import { metrics, MetricUnit } from '#shared/adapters/metrics.ts';
 import { adapters } from '#shared/providers/index.ts';
 import { WebhookError, type WebhookRequest, type WebhookResult } from '#shared/providers/provider.ts';
 import { recordCallEvents } from '#shared/services/record-call-events.ts';
@@ -32,5 +33,9 @@ export const handler = httpHandler(async (event) => {
   }
   const recorded = await recordCallEvents(tenantId, tenantConfig.country, result.events);
   logger.info('webhook accepted', { provider, events: result.events.length, calls: recorded });
+  metrics.addDimension('provider', provider);
+  metrics.addMetric('WebhooksAccepted', MetricUnit.Count, 1);
+  metrics.addMetric('CallsChanged', MetricUnit.Count, recorded.filter((r) => r.changed).length);
+  metrics.publishStoredMetrics();
   return json(result.reply?.statusCode ?? 200, result.reply?.body ?? {});
 });

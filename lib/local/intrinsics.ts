@@ -83,7 +83,8 @@ export class IntrinsicResolver {
     if ('Fn::Sub' in o) {
       const arg = o['Fn::Sub'];
       const [text, vars] = Array.isArray(arg) ? (arg as [string, Record<string, Json>]) : [String(arg), {}];
-      return text.replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
+      return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+        if (name.startsWith('!')) return `\${${name.slice(1)}}`; // `${!Literal}` is the escape for a literal `${Literal}`
         if (name in vars) return String(this.resolve(vars[name]));
         const [id, attr] = name.split('.');
         return attr ? this.getAtt(id!, attr) : this.ref(id!);

@@ -74,6 +74,9 @@ export async function listCalls(tenant: string, limit: number, cursor?: string):
       IndexName: 'GSI1',
       KeyConditionExpression: 'GSI1PK = :pk',
       ExpressionAttributeValues: { ':pk': partition },
+      // Only the call, not its stored events: list pages stay small.
+      ProjectionExpression: '#c',
+      ExpressionAttributeNames: { '#c': 'call' },
       ScanIndexForward: false,
       Limit: limit,
       ExclusiveStartKey: decodeCursor(cursor, partition),
