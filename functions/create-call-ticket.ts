@@ -1,15 +1,19 @@
 // Call Ended → ticket by the T/M rules (I5, T4, T9, M1, M2, M5).
-import { callEvents } from '#shared/events/catalog.ts';
-import { eventHandler } from '#shared/events/consumer.ts';
+import { getCall } from '#shared/adapters/calls-repo.ts';
 import { logger } from '#shared/adapters/logger.ts';
 import { metrics, MetricUnit } from '#shared/adapters/metrics.ts';
+import { callEvents } from '#shared/events/catalog.ts';
+import { eventHandler } from '#shared/events/consumer.ts';
 import { ticketForCall } from '#shared/services/call-tickets.ts';
 import { tenantConfig, tenantId } from '#shared/tenant.ts';
 
 export const handler = eventHandler([callEvents.ended], async ({ detail }) => {
   if (detail.tenantId !== tenantId) throw new Error(`event for tenant ${detail.tenantId} reached tenant ${tenantId}`);
-  const result = await ticketForCall(tenantId, tenantConfig.locale, detail.call);
-  logger.info('call ticket', { result });
+  // Deliveries may be shuffled: decide on the call as stored now, not on a possibly stale snapshot,
+  // since the first decision for a call is final (the ticket marker).
+  const call = (await getCall(tenantId, detail.call.id)) ?? detail.call;
+  const result = await ticketForCall(tenantId, tenantConfig.locale, call);
+  logger.info('call ticket', { result, revision: detail.revision });
   if (result.kind === 'created' || result.kind === 'appended') {
     metrics.addMetric(result.kind === 'created' ? 'TicketsCreated' : 'CallsGroupedIntoTickets', MetricUnit.Count, 1);
     metrics.publishStoredMetrics();

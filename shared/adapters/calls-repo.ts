@@ -1,7 +1,7 @@
 // Call items: the reduced call plus the set of its canonical events, written with optimistic concurrency.
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Call, CanonicalEvent } from '../domain/call.ts';
-import { ddb, decodeCursor, encodeCursor, isConditionFailure, keys, tableName } from './dynamo.ts';
+import { conditionally, ddb, decodeCursor, encodeCursor, keys, tableName } from './dynamo.ts';
 import type { OutboxEntry } from './publisher.ts';
 
 export interface CallRecord {
@@ -20,8 +20,8 @@ export async function loadCallRecord(tenant: string, callId: string): Promise<Ca
 
 /** Writes version `expected + 1`; false when another delivery won the race (the caller re-reads and retries). */
 export async function saveCallRecord(tenant: string, call: Call, events: CanonicalEvent[], outbox: OutboxEntry[], expected: number): Promise<boolean> {
-  try {
-    await ddb.send(
+  return conditionally(
+    ddb.send(
       new PutCommand({
         TableName: tableName,
         Item: {
@@ -36,18 +36,14 @@ export async function saveCallRecord(tenant: string, call: Call, events: Canonic
         ConditionExpression: expected === 0 ? 'attribute_not_exists(PK)' : 'version = :v',
         ExpressionAttributeValues: expected === 0 ? undefined : { ':v': expected },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** Empties the outbox once its entries are on the bus, unless a newer version already replaced it. */
 export async function clearCallOutbox(tenant: string, callId: string, version: number): Promise<void> {
-  try {
-    await ddb.send(
+  await conditionally(
+    ddb.send(
       new UpdateCommand({
         TableName: tableName,
         Key: keys.call(tenant, callId),
@@ -55,10 +51,8 @@ export async function clearCallOutbox(tenant: string, callId: string, version: n
         ConditionExpression: 'version = :v',
         ExpressionAttributeValues: { ':empty': [], ':v': version },
       }),
-    );
-  } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-  }
+    ),
+  );
 }
 
 export async function getCall(tenant: string, callId: string): Promise<Call | null> {

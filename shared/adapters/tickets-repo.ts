@@ -2,7 +2,7 @@
 // is one transaction with the marker, so a redelivered `Call Ended` can never make a second ticket.
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Ticket, TicketStatus } from '../domain/ticket.ts';
-import { ddb, decodeCursor, encodeCursor, isConditionFailure, keys, tableName } from './dynamo.ts';
+import { conditionally, ddb, decodeCursor, encodeCursor, keys, tableName } from './dynamo.ts';
 import type { OutboxEntry } from './publisher.ts';
 
 export interface TicketRecord {
@@ -95,38 +95,28 @@ export async function writeCallTicket(tenant: string, w: CallTicketWrite): Promi
           },
     );
   }
-  try {
-    await ddb.send(new TransactWriteCommand({ TransactItems: items }));
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+  return conditionally(ddb.send(new TransactWriteCommand({ TransactItems: items })));
 }
 
 /** M2: a conversation with the customer closes the open group, unless a later missed call already touched it. */
 export async function closeMissedGroup(tenant: string, number: string, conversationAt: string): Promise<void> {
-  try {
-    await ddb.send(
+  await conditionally(
+    ddb.send(
       new DeleteCommand({
         TableName: tableName,
         Key: keys.missedGroup(tenant, number),
         ConditionExpression: 'attribute_exists(PK) AND lastMissedAt <= :at',
         ExpressionAttributeValues: { ':at': conversationAt },
       }),
-    );
-  } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-  }
+    ),
+  );
 }
 
 /** A group whose ticket is no longer open is stale; remove it so the next missed call opens a new ticket. */
 export async function dropMissedGroup(tenant: string, number: string, ticketId: string): Promise<void> {
-  try {
-    await ddb.send(new DeleteCommand({ TableName: tableName, Key: keys.missedGroup(tenant, number), ConditionExpression: 'ticketId = :t', ExpressionAttributeValues: { ':t': ticketId } }));
-  } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-  }
+  await conditionally(
+    ddb.send(new DeleteCommand({ TableName: tableName, Key: keys.missedGroup(tenant, number), ConditionExpression: 'ticketId = :t', ExpressionAttributeValues: { ':t': ticketId } })),
+  );
 }
 
 export async function listTickets(tenant: string, status: TicketStatus | undefined, limit: number, cursor?: string): Promise<{ items: Ticket[]; next: string | null }> {
