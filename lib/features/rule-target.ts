@@ -1,12 +1,13 @@
 // Every EventBridge rule delivers to its function the same way: bounded retries, then a
 // dead-letter queue with an alarm, so an undeliverable event is visible instead of dropped.
-import { Duration } from 'aws-cdk-lib';
-import { Rule, type EventPattern, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Rule, type CfnRule, type EventPattern, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { alarmWhenNotEmpty } from '../app-function.ts';
+import { validatePattern } from '../local/eventbridge/pattern-validate.ts';
 
 export interface RuleToFunctionProps {
   bus: IEventBus;
@@ -29,6 +30,10 @@ export function ruleToFunction(scope: Construct, id: string, props: RuleToFuncti
         retryAttempts: 8,
       }),
     ],
+  });
+  // Reject at synth what EventBridge would reject at deploy (the local bus uses the same validator).
+  rule.node.addValidation({
+    validate: () => validatePattern(Stack.of(rule).resolve((rule.node.defaultChild as CfnRule).eventPattern)).map((e) => `event pattern of ${rule.node.path}: ${e}`),
   });
   alarmWhenNotEmpty(scope, `${id}DlqAlarm`, deadLetterQueue);
   return { rule, deadLetterQueue };
