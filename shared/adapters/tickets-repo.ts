@@ -33,10 +33,23 @@ export async function getTicketRecord(tenant: string, id: string): Promise<Ticke
   return out.Item ? { ticket: out.Item['ticket'] as Ticket, version: out.Item['version'] as number } : null;
 }
 
-export async function getCallTicketMarker(tenant: string, callId: string): Promise<{ ticketId: string | null; outbox: OutboxEntry[] } | null> {
+/** What a call's ticket decision was; a later, better-informed decision may replace `missed` by `answered`. */
+export type MarkerKind = 'missed' | 'answered';
+
+export interface CallTicketMarker {
+  ticketId: string | null;
+  kind: MarkerKind | null;
+  outbox: OutboxEntry[];
+}
+
+export async function getCallTicketMarker(tenant: string, callId: string): Promise<CallTicketMarker | null> {
   const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.callTicket(tenant, callId), ConsistentRead: true }));
   if (!out.Item) return null;
-  return { ticketId: (out.Item['ticketId'] as string | null) ?? null, outbox: (out.Item['outbox'] ?? []) as OutboxEntry[] };
+  return {
+    ticketId: (out.Item['ticketId'] as string | null) ?? null,
+    kind: (out.Item['kind'] as MarkerKind | undefined) ?? null,
+    outbox: (out.Item['outbox'] ?? []) as OutboxEntry[],
+  };
 }
 
 export async function clearCallTicketOutbox(tenant: string, callId: string): Promise<void> {
@@ -48,49 +61,61 @@ export async function getMissedGroup(tenant: string, number: string): Promise<Mi
   return out.Item ? { ticketId: out.Item['ticketId'] as string, lastMissedAt: out.Item['lastMissedAt'] as string } : null;
 }
 
-export interface CallTicketWrite {
-  callId: string;
-  outbox: OutboxEntry[];
+export interface TicketPut {
   ticket: Ticket;
   /** Version the ticket had when read; 0 for a new ticket. */
   expectedVersion: number;
-  /** The missed-call group to open (new ticket) or touch (existing ticket). */
-  group?: { number: string; lastMissedAt: string };
 }
 
-/** One transaction: marker (once per call) + ticket (new, or unchanged since read) + missed-call group. False on a lost race. */
+export interface CallTicketWrite {
+  callId: string;
+  kind: MarkerKind;
+  /** The ticket the call now belongs to. */
+  ticketId: string;
+  outbox: OutboxEntry[];
+  tickets: TicketPut[];
+  /** The missed-call group to open (`open`) or touch (`touch`, it must still point at `ticketId`). */
+  group?: { number: string; lastMissedAt: string; mode: 'open' | 'touch' };
+  /** Set when this write replaces an earlier `missed` decision for the call. */
+  replaces?: 'missed';
+}
+
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
+/** One transaction: marker (one decision per call) + tickets (new, or unchanged since read) + missed-call group. False on a lost race. */
 export async function writeCallTicket(tenant: string, w: CallTicketWrite): Promise<boolean> {
-  const isNew = w.expectedVersion === 0;
-  const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+  const items: TransactItems = [
     {
       Put: {
         TableName: tableName,
-        Item: { ...keys.callTicket(tenant, w.callId), ticketId: w.ticket.id, outbox: w.outbox },
-        ConditionExpression: 'attribute_not_exists(PK)',
+        Item: { ...keys.callTicket(tenant, w.callId), ticketId: w.ticketId, kind: w.kind, outbox: w.outbox },
+        ConditionExpression: w.replaces ? '#k = :was' : 'attribute_not_exists(PK)',
+        ExpressionAttributeNames: w.replaces ? { '#k': 'kind' } : undefined,
+        ExpressionAttributeValues: w.replaces ? { ':was': w.replaces } : undefined,
       },
     },
-    {
+    ...w.tickets.map(({ ticket, expectedVersion }) => ({
       Put: {
         TableName: tableName,
-        Item: ticketItem(tenant, w.ticket, w.expectedVersion + 1),
-        ConditionExpression: isNew ? 'attribute_not_exists(PK)' : 'version = :v',
-        ExpressionAttributeValues: isNew ? undefined : { ':v': w.expectedVersion },
+        Item: ticketItem(tenant, ticket, expectedVersion + 1),
+        ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(PK)' : 'version = :v',
+        ExpressionAttributeValues: expectedVersion === 0 ? undefined : { ':v': expectedVersion },
       },
-    },
+    })),
   ];
   if (w.group) {
     const groupKey = keys.missedGroup(tenant, w.group.number);
     items.push(
-      isNew
+      w.group.mode === 'open'
         ? // M5: only one open missed-call group per number, whoever commits first wins.
-          { Put: { TableName: tableName, Item: { ...groupKey, ticketId: w.ticket.id, lastMissedAt: w.group.lastMissedAt }, ConditionExpression: 'attribute_not_exists(PK)' } }
+          { Put: { TableName: tableName, Item: { ...groupKey, ticketId: w.ticketId, lastMissedAt: w.group.lastMissedAt }, ConditionExpression: 'attribute_not_exists(PK)' } }
         : {
             Update: {
               TableName: tableName,
               Key: groupKey,
               UpdateExpression: 'SET lastMissedAt = :at',
               ConditionExpression: 'ticketId = :t',
-              ExpressionAttributeValues: { ':at': w.group.lastMissedAt, ':t': w.ticket.id },
+              ExpressionAttributeValues: { ':at': w.group.lastMissedAt, ':t': w.ticketId },
             },
           },
     );
