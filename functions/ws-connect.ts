@@ -1,21 +1,20 @@
-// $connect: authenticate `?token=` and remember the connection; a denied handshake never connects.
-import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+// $connect: runs only after ws-authorize allowed the handshake; remembers the connection under the
+// employee the authorizer identified. A denied handshake never connects.
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { putConnection } from '#shared/adapters/connections-repo.ts';
 import { logger } from '#shared/adapters/logger.ts';
-import { verifyToken } from '#shared/http/auth.ts';
-import { tenantConfig, tenantId } from '#shared/tenant.ts';
+import { authorizedEmployee, type WsEvent } from '#shared/http/ws-auth.ts';
+import { tenantId } from '#shared/tenant.ts';
 
-type ConnectEvent = APIGatewayProxyWebsocketEventV2 & { queryStringParameters?: Record<string, string | undefined> };
-
-export const handler = async (event: ConnectEvent): Promise<APIGatewayProxyResult> => {
+export const handler = async (event: WsEvent): Promise<APIGatewayProxyResult> => {
   const connectionId = event.requestContext.connectionId;
-  try {
-    const principal = await verifyToken(event.queryStringParameters?.['token'], tenantConfig.authSecret, tenantId);
-    await putConnection(tenantId, principal.employeeId, connectionId);
-    logger.info('agent connected', { connectionId, employeeId: principal.employeeId });
-    return { statusCode: 200, body: '' };
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 401) return { statusCode: 401, body: 'Unauthorized' };
-    throw err;
+  const employeeId = authorizedEmployee(event);
+  // Defensive: the route is configured with the authorizer, so this only happens when it is not.
+  if (!employeeId) {
+    logger.warn('$connect without authorizer context', { connectionId });
+    return { statusCode: 401, body: 'Unauthorized' };
   }
+  await putConnection(tenantId, employeeId, connectionId);
+  logger.info('agent connected', { connectionId, employeeId });
+  return { statusCode: 200, body: '' };
 };

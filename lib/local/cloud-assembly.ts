@@ -32,10 +32,20 @@ export interface FunctionModel {
   timeoutSeconds: number;
   memoryMb: number;
   environment: Record<string, Json>;
+  /** The function's short name (`ringdesk:function` metadata, e.g. `notify-agents`), when the template has it. */
+  shortName?: string;
+}
+/** A Lambda REQUEST authorizer (`AWS::ApiGatewayV2::Authorizer`) guarding a WebSocket `$connect` route. */
+export interface AuthorizerModel {
+  functionId: string;
+  /** e.g. `route.request.querystring.token`, `route.request.header.Auth` */
+  identitySource: string[];
 }
 export interface RouteModel {
   routeKey: string;
   functionId: string;
+  /** Set on a WebSocket `$connect` route with `AuthorizationType: CUSTOM`; null otherwise. */
+  authorizer: AuthorizerModel | null;
 }
 export interface ApiModel {
   logicalId: string;
@@ -111,6 +121,8 @@ export function readAssembly(outDir: string, stackName: string): AssemblyModel {
         timeoutSeconds: Number(props(r)['Timeout'] ?? 3),
         memoryMb: Number(props(r)['MemorySize'] ?? 128),
         environment: env,
+        // lib/app-function.ts FUNCTION_NAME_METADATA (not imported: the runtime does not load the CDK)
+        ...(typeof r.Metadata?.['ringdesk:function'] === 'string' ? { shortName: r.Metadata['ringdesk:function'] } : {}),
       },
     ];
   });
@@ -118,6 +130,26 @@ export function readAssembly(outDir: string, stackName: string): AssemblyModel {
   const functionOf = (v: Json) => referencedIds(v).find((x) => functionIds.has(x)) ?? null;
 
   const integrations = new Map(ofType('AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, functionOf(props(r)['IntegrationUri'])]));
+  const authorizers = new Map(ofType('AWS::ApiGatewayV2::Authorizer').map(([id, r]) => [id, props(r)]));
+  /** The authorizer of a route, failing closed: a CUSTOM route whose authorizer cannot be run locally is an error. */
+  const authorizerOf = (protocol: unknown, rt: Record<string, Json>): AuthorizerModel | null => {
+    if (rt['AuthorizationType'] !== 'CUSTOM') return null;
+    const where = `route ${String(rt['RouteKey'])}`;
+    if (protocol !== 'WEBSOCKET' || rt['RouteKey'] !== '$connect') {
+      throw new Error(`${where}: CUSTOM authorization is only supported on a WebSocket $connect route locally`);
+    }
+    const authorizerId = refOf(rt['AuthorizerId']);
+    const a = authorizerId ? authorizers.get(authorizerId) : undefined;
+    if (!a) throw new Error(`${where}: AuthorizerId ${JSON.stringify(rt['AuthorizerId'])} is not an AWS::ApiGatewayV2::Authorizer of the template`);
+    if (a['AuthorizerType'] !== 'REQUEST') throw new Error(`${where}: authorizer ${authorizerId} has type ${String(a['AuthorizerType'])}, only REQUEST is supported`);
+    const functionId = functionOf(a['AuthorizerUri']);
+    if (!functionId) throw new Error(`${where}: authorizer ${authorizerId} does not invoke an app function`);
+    const identitySource = a['IdentitySource'];
+    if (!Array.isArray(identitySource) || !identitySource.every((x): x is string => typeof x === 'string')) {
+      throw new Error(`${where}: authorizer ${authorizerId} has no IdentitySource list`);
+    }
+    return { functionId, identitySource };
+  };
   const stages = ofType('AWS::ApiGatewayV2::Stage');
   const routes = ofType('AWS::ApiGatewayV2::Route');
   const apis: ApiModel[] = ofType('AWS::ApiGatewayV2::Api').map(([id, r]) => {
@@ -132,7 +164,8 @@ export function readAssembly(outDir: string, stackName: string): AssemblyModel {
         .flatMap(([, rt]) => {
           const integrationId = referencedIds(props(rt)['Target']).find((x) => integrations.has(x));
           const functionId = integrationId ? integrations.get(integrationId) : null;
-          return functionId ? [{ routeKey: String(props(rt)['RouteKey']), functionId }] : [];
+          if (!functionId) return [];
+          return [{ routeKey: String(props(rt)['RouteKey']), functionId, authorizer: authorizerOf(props(r)['ProtocolType'], props(rt)) }];
         }),
     };
   });

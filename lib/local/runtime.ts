@@ -1,7 +1,7 @@
 // The local runtime: everything a deployed tenant stack is, on one machine, built from the cloud
 // assembly. Functions run unmodified; only their SDK endpoints point at the local services.
 import { createHash } from 'node:crypto';
-import type { AssemblyModel } from './cloud-assembly.ts';
+import type { AssemblyModel, FunctionModel } from './cloud-assembly.ts';
 import { readAssembly } from './cloud-assembly.ts';
 import { createTables, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startEventBus, type LocalEventBus } from './eventbridge/bus.ts';
@@ -42,6 +42,10 @@ export interface LocalRuntime {
   functions: Map<string, LocalFunction>;
   /** Environment every function gets on top of its own (SDK endpoints, region, credentials). */
   awsEnv: Record<string, string>;
+  outDir: string;
+  stackName: string;
+  /** A new (not yet warm) sandbox pool for `f` of `from` (default: the started model), wired to this runtime's services. */
+  createFunction(f: FunctionModel, from?: AssemblyModel): LocalFunction;
   stop(): Promise<void>;
 }
 
@@ -107,7 +111,12 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
       accountId,
       stage: wsApi.stageName,
       routeSelectionExpression: wsApi.routeSelectionExpression ?? '$request.body.action',
-      routes: wsApi.routes.map((r) => ({ routeKey: r.routeKey, invoke: (event) => fn(r.functionId).invoke(event) })),
+      routes: wsApi.routes.map(({ routeKey, functionId, authorizer }) => ({
+        routeKey,
+        invoke: (event) => fn(functionId).invoke(event),
+        // $connect's Lambda REQUEST authorizer from the template, run before the route as on AWS.
+        ...(authorizer ? { authorizer: { identitySource: authorizer.identitySource, invoke: (event: unknown) => fn(authorizer.functionId).invoke(event) } } : {}),
+      })),
     });
     started.push(ws);
     const http: HttpGateway = await startHttpGateway({
@@ -132,8 +141,9 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
       // Deployed functions run on nodejs22.x; the SDK's notice about a local Node 20 is noise here.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
-    for (const f of model.functions) {
-      const own = resolver.environment(f.environment, { apiBaseUrls: { [apiIds[wsApi.logicalId]!]: wsBase, [apiIds[httpApi.logicalId]!]: http.url } });
+    const createFunction = (f: FunctionModel, from: AssemblyModel = model): LocalFunction => {
+      const r = from === model ? resolver : new IntrinsicResolver(from, { region, accountId, stackName: opts.stackName }, apiIds);
+      const own = r.environment(f.environment, { apiBaseUrls: { [apiIds[wsApi.logicalId]!]: wsBase, [apiIds[httpApi.logicalId]!]: http.url } });
       const env = {
         PATH: process.env['PATH'] ?? '',
         ...own,
@@ -142,8 +152,9 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(f.memoryMb),
         ...(opts.logLevel ? { POWERTOOLS_LOG_LEVEL: opts.logLevel, AWS_LAMBDA_LOG_LEVEL: opts.logLevel } : {}),
       };
-      functions.set(f.logicalId, new LocalFunction(f, env, { region, accountId, maxConcurrency: opts.maxConcurrency ?? 4 }));
-    }
+      return new LocalFunction(f, env, { region, accountId, maxConcurrency: opts.maxConcurrency ?? 4 });
+    };
+    for (const f of model.functions) functions.set(f.logicalId, createFunction(f));
     await Promise.all([...functions.values()].map((f) => f.warm()));
 
     const stop = async () => {
@@ -164,6 +175,9 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
       bus,
       functions,
       awsEnv,
+      outDir: opts.outDir,
+      stackName: opts.stackName,
+      createFunction,
       stop,
     };
   } catch (err) {

@@ -2,7 +2,8 @@
  * Local stand-in for an API Gateway WebSocket API: `$connect` gates the HTTP upgrade, messages
  * are routed by the route selection expression, `$disconnect` runs when a connection ends, and
  * the `@connections` management API is served on the same port so PostToConnectionCommand works
- * unchanged. Route return values are not sent to the client (no route responses configured).
+ * unchanged. A Lambda REQUEST authorizer on `$connect` runs before it, as on AWS (see
+ * gateway/ws-authorizer.ts). Route return values are not sent to the client (no route responses configured).
  */
 import { createServer, STATUS_CODES } from 'node:http';
 import type { IncomingMessage } from 'node:http';
@@ -11,6 +12,8 @@ import { WebSocketServer } from 'ws';
 import { splitUrl } from './gateway/body.ts';
 import { awsId, domainOf, sourceIp } from './gateway/ids.ts';
 import { listen, shutdown, urlHost } from './gateway/listen.ts';
+import { authorize, checkIdentitySources } from './gateway/ws-authorizer.ts';
+import type { WsAuthorizer } from './gateway/ws-authorizer.ts';
 import { connectEvent } from './gateway/ws-events.ts';
 import { handleManagement } from './gateway/ws-management.ts';
 import type { LiveConnection } from './gateway/ws-management.ts';
@@ -22,7 +25,11 @@ export interface WsRoute {
   /** `$connect`, `$disconnect`, `$default` or a custom route key (value of the selection expression). */
   routeKey: string;
   invoke: (event: any) => Promise<unknown>;
+  /** Lambda REQUEST authorizer; only on `$connect` (the only route AWS lets one guard). */
+  authorizer?: WsAuthorizer;
 }
+
+export type { WsAuthorizer };
 
 export interface WsGatewayOptions {
   port: number;
@@ -57,6 +64,13 @@ function reject(socket: Duplex, status: number, body = '', headers: Record<strin
 export async function startWsGateway(opts: WsGatewayOptions): Promise<WsGateway> {
   const host = opts.host ?? '127.0.0.1';
   const maxMessageBytes = opts.maxMessageBytes ?? 128 * 1024;
+  for (const r of opts.routes) {
+    if (!r.authorizer) continue;
+    if (r.routeKey !== '$connect') throw new Error(`route ${r.routeKey}: an authorizer can only guard $connect`);
+    checkIdentitySources(r.authorizer.identitySource);
+  }
+  const authorizer = opts.routes.find((r) => r.routeKey === '$connect')?.authorizer;
+  const methodArn = `arn:aws:execute-api:${opts.region}:${opts.accountId}:${opts.apiId}/${opts.stage}/$connect`;
   const connections = new Map<string, LiveConnection>();
   const pendingDisconnects = new Set<Promise<void>>();
   const subprotocols = new WeakMap<IncomingMessage, string>();
@@ -93,8 +107,19 @@ export async function startWsGateway(opts: WsGatewayOptions): Promise<WsGateway>
     connections.set(conn.connectionId, conn);
     let decision: ReturnType<typeof connectAllowed>;
     try {
+      const event = connectEvent(session.api, conn, req, rawQuery, localPort);
+      if (authorizer) {
+        const auth = await authorize(authorizer, event, methodArn);
+        if (!auth.ok) {
+          connections.delete(conn.connectionId);
+          return reject(socket, auth.status, auth.body, { 'content-type': 'application/json' });
+        }
+        // From here on every event of the connection carries it ($connect, messages, $disconnect).
+        conn.authorizer = auth.authorizer;
+        event.requestContext = { ...event.requestContext, authorizer: auth.authorizer };
+      }
       const onConnect = session.routes.get('$connect');
-      decision = connectAllowed(onConnect ? await onConnect(connectEvent(session.api, conn, req, rawQuery, localPort)) : undefined);
+      decision = connectAllowed(onConnect ? await onConnect(event) : undefined);
     } catch (err) {
       console.error(`[ws-gateway] $connect failed (connection ${conn.connectionId}):`, err);
       decision = { ok: false, status: 500, body: '{"message":"Internal server error"}', headers: {} };

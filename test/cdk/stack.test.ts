@@ -18,7 +18,7 @@ type Resources = Record<string, Resource>;
 const demoConfig = tenantConfigSchema.parse(JSON.parse(readFileSync(path.join(repoRoot, 'config/tenants/demo.json'), 'utf8')));
 const functionNames = [
   'create-call-ticket', 'get-call', 'get-ticket', 'ingest-webhook', 'list-calls',
-  'list-tickets', 'notify-agents', 'ws-connect', 'ws-default', 'ws-disconnect',
+  'list-tickets', 'notify-agents', 'ws-authorize', 'ws-connect', 'ws-default', 'ws-disconnect',
 ];
 
 let outdir: string;
@@ -69,7 +69,7 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('are exactly the ten entry points', () => {
+  it('are exactly the eleven entry points', () => {
     expect([...functions.keys()].sort()).toEqual(functionNames);
   });
 
@@ -114,11 +114,12 @@ describe('functions', () => {
   it('get env vars only for what they are bound to', () => {
     const bus = new Set(['ingest-webhook', 'create-call-ticket']);
     const ws = new Set(['notify-agents', 'ws-default']);
+    const noTable = new Set(['ws-authorize']);
     const [tableId] = Object.keys(template.findResources('AWS::DynamoDB::Table'));
     const [busId] = Object.keys(template.findResources('AWS::Events::EventBus'));
     for (const name of functionNames) {
       const env = propsOf(name).Environment.Variables;
-      expect(env.TABLE_NAME, name).toEqual({ Ref: tableId });
+      expect(env.TABLE_NAME, name).toEqual(noTable.has(name) ? undefined : { Ref: tableId });
       expect(env.TENANT_ID, name).toBe('demo');
       expect(JSON.parse(env.TENANT_CONFIG), name).toEqual(demoConfig);
       expect(env.EVENT_BUS_NAME, name).toEqual(bus.has(name) ? { Ref: busId } : undefined);
@@ -233,6 +234,31 @@ describe('APIs', () => {
     expect(routesOf('WEBSOCKET')).toEqual({ $connect: 'ws-connect', $disconnect: 'ws-disconnect', $default: 'ws-default' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'live', AutoDeploy: true });
+  });
+
+  it('WebSocket $connect is guarded by the ws-authorize Lambda REQUEST authorizer (?token=)', () => {
+    const resources = template.toJSON().Resources as Resources;
+    const authorizers = Object.entries(template.findResources('AWS::ApiGatewayV2::Authorizer') as Resources);
+    expect(authorizers).toHaveLength(1);
+    const [authorizerId, authorizer] = authorizers[0]!;
+    const [wsApiId] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::ApiGatewayV2::Api' && r.Properties.ProtocolType === 'WEBSOCKET')!;
+    expect(authorizer.Properties).toMatchObject({
+      ApiId: { Ref: wsApiId },
+      AuthorizerType: 'REQUEST',
+      IdentitySource: ['route.request.querystring.token'],
+    });
+    expect(refsIn(authorizer.Properties.AuthorizerUri)).toContain(logicalIdOf('ws-authorize'));
+    const routes = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.ApiId.Ref === wsApiId);
+    const connect = routes.find((r) => r.Properties.RouteKey === '$connect')!;
+    expect(connect.Properties).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+    // Only $connect can have an authorizer; the other routes run on the authorized connection.
+    for (const r of routes.filter((x) => x !== connect)) expect(r.Properties.AuthorizationType ?? 'NONE', r.Properties.RouteKey).toBe('NONE');
+    // API Gateway may invoke the authorizer function.
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [logicalIdOf('ws-authorize'), 'Arn'] },
+      Principal: 'apigateway.amazonaws.com',
+    });
   });
 
   it('outputs the endpoints and names', () => {

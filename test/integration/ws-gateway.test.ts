@@ -5,7 +5,7 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { startWsGateway } from '../../lib/local/ws-gateway.ts';
-import type { WsGateway, WsRoute } from '../../lib/local/ws-gateway.ts';
+import type { WsAuthorizer, WsGateway, WsRoute } from '../../lib/local/ws-gateway.ts';
 import { shapeOf } from '../fixtures/apigateway/shape.ts';
 
 const fixture = (name: string): unknown =>
@@ -19,11 +19,12 @@ afterEach(async () => {
 
 type Handler = (event: any) => Promise<unknown>;
 
-async function gateway(handlers: Record<string, Handler>, extra: { maxMessageBytes?: number; idleTimeoutMs?: number } = {}) {
+async function gateway(handlers: Record<string, Handler>, { authorizer, ...extra }: { maxMessageBytes?: number; idleTimeoutMs?: number; authorizer?: WsAuthorizer } = {}) {
   const events: any[] = [];
   const routes: WsRoute[] = Object.entries(handlers).map(([routeKey, fn]) => ({
     routeKey,
     invoke: async (e: any) => { events.push(e); return fn(e); },
+    ...(routeKey === '$connect' && authorizer ? { authorizer } : {}),
   }));
   const gw = await startWsGateway({
     port: 0, apiId: 'abcd123', region: 'eu-central-1', accountId: '123456789012', stage: 'prod',
@@ -90,6 +91,112 @@ describe('local WebSocket API gateway — $connect gate', () => {
     expect(e.multiValueHeaders['User-Agent']).toEqual(['agent-app/1.0']);
     expect(shapeOf(e)).toEqual(shapeOf(fixture('ws-connect-event.json')));
     ws.close();
+  });
+});
+
+/** Status of a refused upgrade (fails the test when the upgrade succeeds). */
+function refusedStatus(gw: WsGateway, query = ''): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${gw.url}${query}`);
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    ws.on('open', () => reject(new Error('upgrade should fail')));
+    ws.on('error', () => undefined);
+  });
+}
+
+describe('local WebSocket API gateway — $connect Lambda REQUEST authorizer', () => {
+  const METHOD_ARN = 'arn:aws:execute-api:eu-central-1:123456789012:abcd123/prod/$connect';
+  const policy = (effect: 'Allow' | 'Deny', resource = METHOD_ARN) => ({
+    principalId: 'emp-101',
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }] },
+    context: { employeeId: 'emp-101', role: 'agent', tenant: 'demo' },
+  });
+  function authorizer(fn: (event: any) => Promise<unknown>, identitySource = ['route.request.querystring.token']) {
+    const calls: any[] = [];
+    const a: WsAuthorizer = { identitySource, invoke: async (e) => { calls.push(e); return fn(e); } };
+    return { authorizer: a, calls };
+  }
+
+  it('answers 401 without invoking the authorizer when an identity source is missing or empty', async () => {
+    const { authorizer: a, calls } = authorizer(async () => policy('Allow'));
+    const { gw, events } = await gateway({ $connect: ok }, { authorizer: a });
+    expect(await refusedStatus(gw)).toEqual({ status: 401, body: '{"message":"Unauthorized"}' });
+    expect((await refusedStatus(gw, '?token=')).status).toBe(401);
+    expect((await refusedStatus(gw, '?other=x')).status).toBe(401);
+    expect(calls).toEqual([]);
+    expect(events).toEqual([]);
+    expect(gw.connectionCount()).toBe(0);
+  });
+
+  it('answers 401 when the authorizer throws Unauthorized, 500 on any other error or a malformed result', async () => {
+    const { authorizer: a, calls } = authorizer(async () => { throw new Error('Unauthorized'); });
+    const { gw, events } = await gateway({ $connect: ok }, { authorizer: a });
+    expect(await refusedStatus(gw, '?token=bad')).toEqual({ status: 401, body: '{"message":"Unauthorized"}' });
+    expect(calls).toHaveLength(1);
+    expect(events).toEqual([]);
+
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const boom = authorizer(async () => { throw new Error('database down'); });
+    expect((await refusedStatus((await gateway({ $connect: ok }, { authorizer: boom.authorizer })).gw, '?token=x')).status).toBe(500);
+    const noPrincipal = authorizer(async () => ({ policyDocument: policy('Allow').policyDocument }));
+    expect((await refusedStatus((await gateway({ $connect: ok }, { authorizer: noPrincipal.authorizer })).gw, '?token=x')).status).toBe(500);
+    const nested = authorizer(async () => ({ ...policy('Allow'), context: { employee: { id: 'emp-101' } } }));
+    expect((await refusedStatus((await gateway({ $connect: ok }, { authorizer: nested.authorizer })).gw, '?token=x')).status).toBe(500);
+  });
+
+  it('answers 403 when the policy denies, or allows only another resource', async () => {
+    const { authorizer: a } = authorizer(async () => policy('Deny'));
+    const { gw, events } = await gateway({ $connect: ok }, { authorizer: a });
+    expect(await refusedStatus(gw, '?token=abc')).toEqual({ status: 403, body: '{"message":"Forbidden"}' });
+    const other = authorizer(async () => policy('Allow', 'arn:aws:execute-api:eu-central-1:123456789012:otherapi/prod/$connect'));
+    expect((await refusedStatus((await gateway({ $connect: ok }, { authorizer: other.authorizer })).gw, '?token=abc')).status).toBe(403);
+    expect(events).toEqual([]);
+  });
+
+  it('on Allow runs $connect, and $connect, messages and $disconnect see requestContext.authorizer', async () => {
+    const { authorizer: a, calls } = authorizer(async () => policy('Allow', 'arn:aws:execute-api:eu-central-1:123456789012:abcd123/*'));
+    const { gw, events } = await gateway({ $connect: ok, $default: ok, $disconnect: ok }, { authorizer: a });
+    const { ws, closed } = await connect(gw, '?token=abc');
+    const auth = calls[0];
+    expect(auth).toMatchObject({
+      type: 'REQUEST',
+      methodArn: METHOD_ARN,
+      queryStringParameters: { token: 'abc' },
+      multiValueQueryStringParameters: { token: ['abc'] },
+      stageVariables: {},
+      requestContext: { routeKey: '$connect', eventType: 'CONNECT', stage: 'prod', apiId: 'abcd123' },
+    });
+    expect(auth.requestContext).not.toHaveProperty('authorizer');
+    expect(auth.multiValueHeaders['User-Agent']).toEqual(['agent-app/1.0']);
+    // Contract: the documented AWS sample, plus `identity.userAgent` as in the $connect event.
+    const documented = shapeOf(fixture('ws-authorizer-request-event.json')) as any;
+    expect(shapeOf(auth)).toEqual({
+      ...documented,
+      requestContext: { ...documented.requestContext, identity: { ...documented.requestContext.identity, userAgent: 'string' } },
+    });
+
+    ws.send('{"action":"hello"}');
+    await until(() => events.find((e) => e.requestContext.eventType === 'MESSAGE'));
+    ws.close(1000, 'bye');
+    await closed;
+    await until(() => events.find((e) => e.requestContext.eventType === 'DISCONNECT'));
+    const expected = { employeeId: 'emp-101', role: 'agent', tenant: 'demo', principalId: 'emp-101' };
+    expect(events.map((e) => [e.requestContext.eventType, e.requestContext.authorizer])).toEqual([
+      ['CONNECT', expected], ['MESSAGE', expected], ['DISCONNECT', expected],
+    ]);
+    expect(events[0].requestContext.connectionId).toBe(auth.requestContext.connectionId);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('refuses an authorizer on any route but $connect and unknown identity sources', async () => {
+    const a: WsAuthorizer = { identitySource: ['route.request.querystring.token'], invoke: async () => policy('Allow') };
+    const base = { port: 0, apiId: 'abcd123', region: 'eu-central-1', accountId: '123456789012', stage: 'prod', routeSelectionExpression: '$request.body.action' };
+    await expect(startWsGateway({ ...base, routes: [{ routeKey: '$default', invoke: ok, authorizer: a }] })).rejects.toThrow(/only guard \$connect/);
+    await expect(startWsGateway({ ...base, routes: [{ routeKey: '$connect', invoke: ok, authorizer: { ...a, identitySource: ['method.request.header.x'] } }] })).rejects.toThrow(/unsupported identity source/);
   });
 });
 

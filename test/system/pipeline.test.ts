@@ -1,10 +1,12 @@
 // The call pipeline end to end on the local runtime: webhook → call → EventBridge → tickets / pop-ups.
+import { readFileSync } from 'node:fs';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { callIdFor } from '#shared/domain/call-id.ts';
 import type { Call } from '#shared/domain/call.ts';
 import type { Ticket } from '#shared/domain/ticket.ts';
+import { issueToken } from '#shared/http/auth.ts';
 import { api, callIdValue, openAgent, postRingdesk, postZammad, randomNumber, startHarness, waitFor, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -76,6 +78,22 @@ describe('pop-ups (N1, N5)', () => {
     expect(status).toBe(401);
     const none = new WebSocket(h.info.wsUrl);
     expect(await new Promise<number>((resolve) => none.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)))).toBe(401);
+  });
+
+  it('N5: a token signed with the right secret but for another tenant gets 401 from the $connect authorizer', async () => {
+    const demo = JSON.parse(readFileSync(new URL('../../config/tenants/demo.json', import.meta.url), 'utf8')) as { authSecret: string };
+    const acme = await issueToken({ tenant: 'acme', employeeId: 'emp-101', role: 'agent' }, demo.authSecret);
+    const stats = (prefix: string) => [...h.runtime.functions.values()].find((f) => f.model.logicalId.startsWith(prefix))!.stats.invocations;
+    const [authorized, connected] = [stats('AgentConnectionsWsAuthorize'), stats('AgentConnectionsWsConnect')];
+    const ws = new WebSocket(`${h.info.wsUrl}?token=${encodeURIComponent(acme)}`);
+    const status = await new Promise<number>((resolve, reject) => {
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once('open', () => reject(new Error('a token of another tenant connected')));
+    });
+    expect(status).toBe(401);
+    // Refused by the authorizer: $connect never ran.
+    expect(stats('AgentConnectionsWsAuthorize')).toBe(authorized + 1);
+    expect(stats('AgentConnectionsWsConnect')).toBe(connected);
   });
 
   it('answers ping with pong on the $default route', async () => {

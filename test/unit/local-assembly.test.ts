@@ -78,6 +78,12 @@ describe('readAssembly on the synthesized demo stack', () => {
     expect(routes['$connect']).toMatch(/^AgentConnectionsWsConnect/);
     expect(routes['$disconnect']).toMatch(/^AgentConnectionsWsDisconnect/);
     expect(routes['$default']).toMatch(/^AgentConnectionsWsDefault/);
+    // $connect carries its Lambda REQUEST authorizer; the other routes none.
+    const authorizers = Object.fromEntries(ws!.routes.map((r) => [r.routeKey, r.authorizer]));
+    expect(authorizers['$connect']).toEqual({ functionId: expect.stringMatching(/^AgentConnectionsWsAuthorize/), identitySource: ['route.request.querystring.token'] });
+    expect(model.functions.map((f) => f.logicalId)).toContain(authorizers['$connect']!.functionId);
+    expect(authorizers['$disconnect']).toBeNull();
+    expect(authorizers['$default']).toBeNull();
   });
 
   it('reads the table, the bus and the rules with their patterns, function targets and DLQs', () => {

@@ -9,6 +9,8 @@ export interface ConnectionInfo {
   sourceIp: string;
   userAgent: string;
   domainName: string;
+  /** `{ ...context, principalId }` of the `$connect` authorizer; on every event of the connection. */
+  authorizer?: Record<string, unknown>;
 }
 
 export interface WsApiInfo {
@@ -23,6 +25,7 @@ function requestContext(api: WsApiInfo, conn: ConnectionInfo, routeKey: string, 
   const requestId = awsId();
   return {
     routeKey,
+    ...(conn.authorizer ? { authorizer: conn.authorizer } : {}),
     ...extra,
     eventType,
     extendedRequestId: requestId,

@@ -1,0 +1,29 @@
+// REQUEST authorizer of the WebSocket API's `$connect` route (identity source
+// `route.request.querystring.token`): a valid token of this stack's tenant yields an Allow policy
+// and the principal as context; anything else is `Unauthorized` (API Gateway answers 401).
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { logger } from '#shared/adapters/logger.ts';
+import { verifyToken, type Principal } from '#shared/http/auth.ts';
+import type { WsAuthorizerContext } from '#shared/http/ws-auth.ts';
+import { tenantConfig, tenantId } from '#shared/tenant.ts';
+
+export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+  let principal: Principal;
+  try {
+    principal = await verifyToken(event.queryStringParameters?.['token'] ?? undefined, tenantConfig.authSecret, tenantId);
+  } catch {
+    logger.info('websocket connect denied', { connectionId: event.requestContext.connectionId });
+    // The exact message API Gateway turns into 401 (any other error is a 500).
+    throw new Error('Unauthorized');
+  }
+  const { employeeId, role, tenant } = principal;
+  const context: WsAuthorizerContext = { employeeId, role, tenant };
+  return {
+    principalId: employeeId,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
+    },
+    context,
+  };
+};
