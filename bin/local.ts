@@ -1,8 +1,11 @@
-// `npm start [-- --port 3000 --ws-port 3001 --persist DIR --tenant NAME --tenant-config FILE]`
+// `npm start [-- --port 3000 --ws-port 3001 --persist DIR --tenant NAME --tenant-config FILE --chaos duplicate,shuffle]`
 // Runs the tenant's whole stack on this machine; Ctrl-C stops everything, DynamoDB Local included.
-import { relative } from 'node:path';
+// `npm run dev` is the same with `--watch`: source changes re-synthesize and reload the changed functions.
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { JavaMissingError } from '../lib/local/dynamodb-local.ts';
+import { DEAD_LETTER_FILE } from '../lib/local/eventbridge/delivery.ts';
+import { startDevLoop, WATCHED, type DevLoop } from '../lib/local/reload.ts';
 import { startTenant, writeLocalInfo } from '../lib/local/start.ts';
 
 const { values } = parseArgs({
@@ -15,8 +18,23 @@ const { values } = parseArgs({
     'tenant-config': { type: 'string' },
     'no-synth': { type: 'boolean', default: false },
     'log-level': { type: 'string' },
+    chaos: { type: 'string' },
+    watch: { type: 'boolean', default: false },
   },
 });
+
+const CHAOS = { duplicate: 'every event delivered twice', shuffle: 'pending deliveries shuffled' } as const;
+type ChaosSwitch = keyof typeof CHAOS;
+const chaosSwitches = (values.chaos ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((s) => s !== '');
+const unknownChaos = chaosSwitches.filter((s) => !(s in CHAOS));
+if (unknownChaos.length > 0) {
+  console.error(`ringdesk: unknown --chaos switch ${unknownChaos.join(', ')} (there are ${Object.keys(CHAOS).join(', ')})`);
+  process.exit(2);
+}
+const chaos = Object.fromEntries(chaosSwitches.map((s) => [s, true])) as Partial<Record<ChaosSwitch, boolean>>;
 
 try {
   const { runtime, info } = await startTenant({
@@ -28,6 +46,7 @@ try {
     ...(values.tenant ? { tenant: values.tenant } : {}),
     ...(values['tenant-config'] ? { tenantConfigFile: values['tenant-config'] } : {}),
     ...(values['log-level'] ? { logLevel: values['log-level'] } : {}),
+    ...(chaosSwitches.length > 0 ? { chaos } : {}),
   });
   const file = writeLocalInfo(info);
   console.log(
@@ -41,14 +60,25 @@ try {
       ...Object.entries(info.webhooks).map(([p, u]) => `  webhook ${p.padEnd(9)}${u}`),
       `  admin token     ${info.tokens.admin}`,
       ...Object.entries(info.tokens.agents).map(([ext, t]) => `  agent ${ext} token ${t}`),
+      `  dead letters    npm run dead-letters / npm run replay-dead-letters${values.persist ? `; also appended to ${join(values.persist, DEAD_LETTER_FILE)}` : ''}`,
+      ...(chaosSwitches.length > 0 ? [`  CHAOS ON        ${chaosSwitches.map((s) => `${s} (${CHAOS[s as ChaosSwitch]})`).join(', ')}`] : []),
       `Everything above is in ${relative(process.cwd(), file)}. Ctrl-C stops.`,
     ].join('\n'),
   );
+  let dev: DevLoop | null = null;
+  if (values.watch) {
+    dev = startDevLoop(runtime, {
+      ...(values.tenant ? { tenant: values.tenant } : {}),
+      ...(values['tenant-config'] ? { tenantConfigFile: values['tenant-config'] } : {}),
+    });
+    console.log(`[dev] watching ${WATCHED.join(', ')}: changed functions are reloaded in place (data and WebSocket connections stay)`);
+  }
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping…`);
+    dev?.close();
     await runtime.stop();
     process.exit(0);
   };

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FunctionModel } from './cloud-assembly.ts';
+import { pipeLines, processSink, type LogSink } from './log-lines.ts';
 
 const hostFile = fileURLToPath(new URL('./lambda-host.mjs', import.meta.url));
 
@@ -35,20 +36,33 @@ export class LocalFunction {
   private readonly all = new Set<Sandbox>();
   private readonly waiting: ((s: Sandbox) => void)[] = [];
   readonly stats: InvocationStats = { invocations: 0, errors: 0, coldStarts: 0 };
+  /** Invocations started and not yet settled (including those waiting for a sandbox). */
+  private inFlight = 0;
+  private readonly settledWaiters: (() => void)[] = [];
 
   constructor(
     readonly model: FunctionModel,
     private readonly env: Record<string, string>,
-    private readonly opts: { region: string; accountId: string; maxConcurrency: number },
+    private readonly opts: { region: string; accountId: string; maxConcurrency: number; output?: LogSink },
   ) {}
+
+  /** How the function's log lines are labeled: its short name, else its logical id. */
+  get label(): string {
+    return this.model.shortName ?? this.model.logicalId;
+  }
 
   private spawn(): Sandbox {
     this.stats.coldStarts++;
     const worker = new Worker(hostFile, {
       env: this.env,
       workerData: { bundlePath: this.model.bundlePath, exportName: this.model.exportName, functionName: this.model.functionName, memoryMb: this.model.memoryMb, region: this.opts.region, accountId: this.opts.accountId },
+      stdout: true,
+      stderr: true,
     });
     worker.unref();
+    const output = this.opts.output ?? processSink;
+    pipeLines(worker.stdout, this.label, (line) => output.stdout(line));
+    pipeLines(worker.stderr, this.label, (line) => output.stderr(line));
     const ready = new Promise<void>((resolve, reject) => {
       const onMsg = (m: { type: string; error?: { errorType: string; errorMessage: string } }) => {
         if (m.type === 'ready') resolve();
@@ -100,17 +114,35 @@ export class LocalFunction {
   }
 
   async invoke(event: unknown): Promise<unknown> {
-    const sandbox = await this.acquire();
-    this.stats.invocations++;
+    this.inFlight++;
     try {
-      await sandbox.ready;
-      return await this.run(sandbox, event);
-    } catch (err) {
-      this.stats.errors++;
-      throw err;
+      const sandbox = await this.acquire();
+      this.stats.invocations++;
+      try {
+        await sandbox.ready;
+        return await this.run(sandbox, event);
+      } catch (err) {
+        this.stats.errors++;
+        throw err;
+      } finally {
+        this.release(sandbox);
+      }
     } finally {
-      this.release(sandbox);
+      this.inFlight--;
+      if (this.inFlight === 0) for (const resolve of this.settledWaiters.splice(0)) resolve();
     }
+  }
+
+  /** Resolves when no invocation is running or waiting for a sandbox. */
+  settled(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
+  }
+
+  /** Closes the pool once its in-flight invocations have finished (a reload replacing this function). */
+  async retire(): Promise<void> {
+    await this.settled();
+    await this.close();
   }
 
   private run(sandbox: Sandbox, event: unknown): Promise<unknown> {

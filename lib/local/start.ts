@@ -1,6 +1,6 @@
 // Synthesizes the tenant stack and starts the local runtime from it; shared by `npm start`, the
 // integration tests and the benchmark, so all three run exactly the same system.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,13 +34,32 @@ export interface StartOptions extends Partial<Omit<RuntimeOptions, 'stackName' |
   outDir?: string;
 }
 
-export function synth(opts: { tenant?: string; tenantConfigFile?: string; outDir?: string }): void {
+export interface SynthOptions {
+  tenant?: string;
+  tenantConfigFile?: string;
+  outDir?: string;
+}
+
+function synthArgs(opts: SynthOptions): string[] {
   const args = [join(projectRoot, 'scripts/synth.mjs')];
   if (opts.tenantConfigFile) args.push('-c', `tenantConfig=${resolve(opts.tenantConfigFile)}`);
   else if (opts.tenant) args.push('-c', `tenant=${opts.tenant}`);
   if (opts.outDir) args.push('--output', opts.outDir);
-  const out = spawnSync(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  return args;
+}
+
+export function synth(opts: SynthOptions): void {
+  const out = spawnSync(process.execPath, synthArgs(opts), { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   if (out.status !== 0) throw new Error('cdk synth failed (see the message above)');
+}
+
+/** `synth` without blocking the event loop, for `npm run dev`: the gateways keep serving while it runs. */
+export function synthAsync(opts: SynthOptions): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, synthArgs(opts), { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error('cdk synth failed (see the message above)'))));
+  });
 }
 
 function tenantConfigOf(runtime: LocalRuntime): TenantConfig {

@@ -18,6 +18,9 @@ import { parseJsonBody, readBody, sendError, sendJson } from './wire.ts';
 export type { BusRule, BusTarget, DeadLetter, EventBusOptions, EventEnvelope, LocalEventBus } from './types.ts';
 
 const TARGET_PREFIX = 'AWSEvents.';
+/** Local-only admin routes (not part of EventBridge): `GET /_local/dead-letters`, `POST /_local/dead-letters/replay`. */
+export const ADMIN_PREFIX = '/_local/';
+export const ADMIN_DEAD_LETTERS = '/_local/dead-letters';
 
 interface CompiledRule {
   rule: BusRule;
@@ -55,10 +58,25 @@ export async function startEventBus(opts: EventBusOptions): Promise<LocalEventBu
     TestEventPattern: (body) => testEventPattern(body),
   };
 
+  // Local-only admin routes, namespaced away from the AWS wire protocol (which only POSTs to `/`).
+  const admin = async (method: string, path: string): Promise<{ status: number; body: unknown }> => {
+    if (path === ADMIN_DEAD_LETTERS && method === 'GET') return { status: 200, body: queue.deadLetters() };
+    if (path === `${ADMIN_DEAD_LETTERS}/replay` && method === 'POST') {
+      return { status: 200, body: { replayed: queue.replayDeadLetters((ruleName, targetId) => findTarget(opts.rules, ruleName, targetId)) } };
+    }
+    return { status: 404, body: { message: `no local admin route ${method} ${path}; there are GET ${ADMIN_DEAD_LETTERS} and POST ${ADMIN_DEAD_LETTERS}/replay` } };
+  };
+
   const server = createServer((req, res) => {
     void (async () => {
       try {
         const text = await readBody(req);
+        const path = new URL(req.url ?? '/', 'http://local').pathname;
+        if (path.startsWith(ADMIN_PREFIX)) {
+          const { status, body } = await admin(req.method ?? 'GET', path);
+          sendJson(res, status, body, { 'Content-Type': 'application/json' });
+          return;
+        }
         const target = String(req.headers['x-amz-target'] ?? '');
         const operation = target.startsWith(TARGET_PREFIX) ? operations[target.slice(TARGET_PREFIX.length)] : undefined;
         if (req.method !== 'POST' || !operation) {
