@@ -1,15 +1,21 @@
-// POST /webhooks/{tenant}/{provider}[/{token}]: verify + parse the provider's request, record the call.
-import { AppError, notFound } from '#shared/http/errors.ts';
-import { httpHandler, json } from '#shared/http/middleware.ts';
+// /webhooks/{tenant}/{provider}[/{path+}]: verify + parse the provider's request, record the call,
+// answer what the provider asked (E3 lookups, Zammad reject/dial, Zadarma echo).
 import { logger } from '#shared/adapters/logger.ts';
 import { metrics, MetricUnit } from '#shared/adapters/metrics.ts';
+import { archiveDelivery } from '#shared/adapters/deliveries-repo.ts';
+import { tenantPolicy } from '#shared/config.ts';
+import { AppError, notFound } from '#shared/http/errors.ts';
+import { httpHandler, json } from '#shared/http/middleware.ts';
 import { adapters } from '#shared/providers/index.ts';
-import { WebhookError, type WebhookRequest, type WebhookResult } from '#shared/providers/provider.ts';
+import { WebhookError, type WebhookReply, type WebhookRequest, type WebhookResult } from '#shared/providers/provider.ts';
 import { recordCallEvents } from '#shared/services/record-call-events.ts';
+import { responsibleEmployee } from '#shared/services/responsible-employee.ts';
 import { tenantConfig, tenantId } from '#shared/tenant.ts';
 
+const policy = tenantPolicy(tenantConfig);
+
 export const handler = httpHandler(async (event) => {
-  const { tenant, provider = '', token } = event.pathParameters ?? {};
+  const { tenant, provider = '', path = '' } = event.pathParameters ?? {};
   if (tenant !== tenantId) throw notFound('unknown tenant', 'unknown_tenant');
   const adapter = adapters[provider];
   const settings = (tenantConfig.providers as Record<string, unknown>)[provider];
@@ -20,22 +26,33 @@ export const handler = httpHandler(async (event) => {
     headers: Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? ''])),
     query: Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, v ?? ''])),
     rawBody: event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0),
-    ...(token ? { pathToken: token } : {}),
+    subpath: path,
+    ...(path ? { pathToken: path } : {}),
     receivedAt: new Date().toISOString(),
     publicUrl: `https://${event.requestContext.domainName}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`,
   };
   let result: WebhookResult;
   try {
-    result = adapter.handle(request, settings);
+    result = adapter.handle(request, settings, policy);
   } catch (err) {
     if (err instanceof WebhookError) throw new AppError(err.statusCode, err.code, err.message);
     throw err;
   }
+  // Verified deliveries are kept as received, so a call can be rebuilt by replaying them.
+  if (result.events.length > 0) await archiveDelivery(tenantId, provider, request, result.events);
   const recorded = await recordCallEvents(tenantId, tenantConfig.country, result.events);
   logger.info('webhook accepted', { provider, events: result.events.length, calls: recorded });
   metrics.addDimension('provider', provider);
   metrics.addMetric('WebhooksAccepted', MetricUnit.Count, 1);
   metrics.addMetric('CallsChanged', MetricUnit.Count, recorded.filter((r) => r.changed).length);
   metrics.publishStoredMetrics();
-  return json(result.reply?.statusCode ?? 200, result.reply?.body ?? {});
+
+  let reply: WebhookReply = result.reply ?? { statusCode: 200, body: {} };
+  if (result.lookup && adapter.answerLookup) {
+    reply = adapter.answerLookup(result.lookup, await responsibleEmployee(tenantId, tenantConfig.country, result.lookup.phone), settings);
+  }
+  if (reply.contentType && !reply.contentType.includes('json')) {
+    return { statusCode: reply.statusCode, headers: { 'content-type': reply.contentType }, body: String(reply.body ?? '') };
+  }
+  return reply.statusCode === 204 ? { statusCode: 204, body: '' } : json(reply.statusCode, reply.body ?? {});
 });

@@ -15,10 +15,31 @@ export const tenantConfigSchema = z.object({
   authSecret: z.string().min(32),
   /** Customer fields shown in the pop-up (N1). */
   popupFields: z.array(z.enum(['fullName', 'email', 'company', 'phones', 'note'])).default(['fullName', 'email', 'company']),
+  /** E.164 numbers whose inbound calls are rejected (Zammad `reject` answer). */
+  blockedNumbers: z.array(z.string()).default([]),
+  /** Outbound caller-ID rules, first match wins (Zammad `dial` answer). */
+  outboundCallerIds: z.array(z.object({ prefix: z.string(), callerId: z.string() })).default([]),
   providers: z
     .object({
       zammad: z.object({ token: z.string().min(16) }).optional(),
       ringdesk: z.object({ secret: z.string().min(16) }).optional(),
+      /** Mango Office VPBX: `vpbx_api_key` and the signing salt; `apiUrl` for commands (click-to-call). */
+      mango: z.object({ apiKey: z.string().min(1), apiSalt: z.string().min(1), apiUrl: z.string().url().default('https://app.mango-office.ru/vpbx/') }).optional(),
+      /** Zadarma (also Novofon/Megacall): the API key/secret pair signs webhooks and API calls. */
+      zadarma: z.object({ apiKey: z.string().min(1), apiSecret: z.string().min(1), apiUrl: z.string().url().default('https://api.zadarma.com') }).optional(),
+      /** Twilio: auth token signs callbacks over `publicBaseUrl` (the URL Twilio sees, behind proxies). */
+      twilio: z
+        .object({
+          authToken: z.string().min(1),
+          accountSid: z.string().optional(),
+          publicBaseUrl: z.string().url().optional(),
+          apiUrl: z.string().url().default('https://api.twilio.com'),
+          /** Number calls are placed from (click-to-call). */
+          callerId: z.string().optional(),
+        })
+        .optional(),
+      /** RU cloud-PBX "CRM API" (MegaFon VATS and others): shared `crm_token`. */
+      megafon: z.object({ crmToken: z.string().min(1), apiUrl: z.string().url().optional(), apiKey: z.string().optional() }).optional(),
     })
     .passthrough()
     .default({}),
@@ -36,4 +57,9 @@ export function requireEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`environment variable ${name} is not set`);
   return value;
+}
+
+/** The part of the settings provider adapters apply (pure data). */
+export function tenantPolicy(c: TenantConfig): { country: string; blockedNumbers: string[]; outboundCallerIds: { prefix: string; callerId: string }[] } {
+  return { country: c.country, blockedNumbers: c.blockedNumbers, outboundCallerIds: c.outboundCallerIds };
 }

@@ -1,5 +1,6 @@
-// PBX webhooks → call items + call events. The optional {token} segment is for PBXs that can
-// only authenticate by URL (no custom headers or signatures).
+// PBX webhooks → call items + call events. The greedy tail carries what providers append to the
+// URL they are given: Zammad's secret token, Mango's `events/call`, Twilio's `dial-action`.
+// GET is there for handshakes (Zadarma `zd_echo`) and GET-style callbacks (Twilio).
 import { HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct } from 'constructs';
@@ -18,8 +19,8 @@ export class PbxIngest extends Construct {
     const integration = new HttpLambdaIntegration('IngestWebhookIntegration', this.ingestWebhook, {
       payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
     });
-    for (const path of ['/webhooks/{tenant}/{provider}', '/webhooks/{tenant}/{provider}/{token}']) {
-      core.httpApi.addRoutes({ path, methods: [HttpMethod.POST], integration });
+    for (const path of ['/webhooks/{tenant}/{provider}', '/webhooks/{tenant}/{provider}/{path+}']) {
+      core.httpApi.addRoutes({ path, methods: [HttpMethod.POST, HttpMethod.GET], integration });
     }
   }
 }

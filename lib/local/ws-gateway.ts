@@ -41,7 +41,10 @@ export interface WsGatewayOptions {
   /** e.g. `$request.body.action` */
   routeSelectionExpression: string;
   routes: WsRoute[];
+  /** Largest reassembled message (API Gateway: 128 KB); bigger closes the connection with 1009. */
   maxMessageBytes?: number;
+  /** Largest single frame (API Gateway: 32 KB); bigger closes the connection with 1009. */
+  maxFrameBytes?: number;
   idleTimeoutMs?: number;
   maxConnectionMs?: number;
 }
@@ -79,6 +82,7 @@ export async function startWsGateway(opts: WsGatewayOptions): Promise<WsGateway>
     routes: new Map(opts.routes.map((r) => [r.routeKey, r.invoke])),
     select: compileSelection(opts.routeSelectionExpression),
     maxMessageBytes,
+    maxFrameBytes: opts.maxFrameBytes ?? 32 * 1024,
     idleTimeoutMs: opts.idleTimeoutMs ?? 10 * 60_000,
     maxConnectionMs: opts.maxConnectionMs ?? 2 * 60 * 60_000,
     onEnd: (conn, disconnected) => {
@@ -89,7 +93,8 @@ export async function startWsGateway(opts: WsGatewayOptions): Promise<WsGateway>
   };
   const wss = new WebSocketServer({
     noServer: true,
-    // Hard cap; messages between maxMessageBytes and this get AWS's `1009 Message too big`.
+    // Backstop only: frame and message limits are enforced by the frame tap (gateway/ws-frames.ts)
+    // and in the session, with AWS's `1009 Message too big`; ws itself would close with its own reason.
     maxPayload: Math.max(maxMessageBytes * 16, 1024 * 1024),
     handleProtocols: (_offered, req) => subprotocols.get(req) ?? false,
   });
@@ -134,7 +139,7 @@ export async function startWsGateway(opts: WsGatewayOptions): Promise<WsGateway>
     }
     const protocol = decision.headers['sec-websocket-protocol'];
     if (protocol) subprotocols.set(req, protocol);
-    wss.handleUpgrade(req, socket, head, (ws) => runSession(conn, ws, session));
+    wss.handleUpgrade(req, socket, head, (ws) => runSession(conn, ws, session, socket));
   }
 
   const server = createServer((req, res) => {

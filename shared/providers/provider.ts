@@ -9,14 +9,51 @@ export interface WebhookRequest {
   query: Record<string, string>;
   /** Exact bytes as received (signatures are computed over them, §10.7 item 1). */
   rawBody: Buffer;
-  /** Secret path segment (`/webhooks/{tenant}/{provider}/{token}`). */
+  /** Path after `/webhooks/{tenant}/{provider}/`, '' when none: Zammad's token, Mango's `events/call`. */
+  subpath: string;
+  /** Secret path segment (`/webhooks/{tenant}/{provider}/{token}`); same as `subpath` for token-in-URL providers. */
   pathToken?: string;
   /** ISO receipt time. */
   receivedAt: string;
   publicUrl: string;
 }
 
-export type WebhookResult = { events: CanonicalEvent[]; reply?: { statusCode: number; body: unknown } };
+/** What the provider gets back. `body` is JSON-encoded unless `contentType` says otherwise (then it is a string). */
+export interface WebhookReply {
+  statusCode: number;
+  body: unknown;
+  contentType?: string;
+}
+
+/** A synchronous question the provider asks (E3: who is responsible for this number?), answered by the handler. */
+export interface WebhookLookup {
+  kind: 'responsible_employee';
+  phone: string;
+}
+
+export interface WebhookResult {
+  events: CanonicalEvent[];
+  reply?: WebhookReply;
+  lookup?: WebhookLookup;
+}
+
+/** Tenant-wide telephony policy the adapters apply (pure data from the tenant settings). */
+export interface TenantPolicy {
+  /** ISO 3166 alpha-2 default country. */
+  country: string;
+  /** E.164 numbers whose inbound calls are rejected (Zammad `reject`, block list). */
+  blockedNumbers: string[];
+  /** Outbound caller-ID rules, first match wins: called numbers starting with `prefix` go out as `callerId`. */
+  outboundCallerIds: { prefix: string; callerId: string }[];
+}
+
+/** The employee a lookup found, for the provider's answer. */
+export interface LookupEmployee {
+  id: string;
+  extension: string;
+  fullName: string;
+  email: string | null;
+}
 
 export type WebhookStatus = 400 | 401 | 404 | 413 | 415 | 422;
 
@@ -35,7 +72,9 @@ export class WebhookError extends Error {
 export interface ProviderAdapter {
   name: string;
   /** `settings` is the tenant's `providers[name]`, undefined when the provider is not configured. */
-  handle(req: WebhookRequest, settings: unknown): WebhookResult;
+  handle(req: WebhookRequest, settings: unknown, policy: TenantPolicy): WebhookResult;
+  /** Formats the answer to a `lookup` this adapter asked for (E3). */
+  answerLookup?(lookup: WebhookLookup, employee: LookupEmployee | null, settings: unknown): WebhookReply;
 }
 
 export const MAX_BODY_BYTES = 256 * 1024;

@@ -216,7 +216,9 @@ describe('APIs', () => {
   it('HTTP routes have exact route keys and targets, payload 2.0', () => {
     expect(routesOf('HTTP')).toEqual({
       'POST /webhooks/{tenant}/{provider}': 'ingest-webhook',
-      'POST /webhooks/{tenant}/{provider}/{token}': 'ingest-webhook',
+      'GET /webhooks/{tenant}/{provider}': 'ingest-webhook',
+      'POST /webhooks/{tenant}/{provider}/{path+}': 'ingest-webhook',
+      'GET /webhooks/{tenant}/{provider}/{path+}': 'ingest-webhook',
       'GET /calls': 'list-calls',
       'GET /calls/{id}': 'get-call',
       'GET /tickets': 'list-tickets',

@@ -266,6 +266,25 @@ describe('local EventBridge bus over the real SDK', () => {
     }
   });
 
+  it('fires cron(...) rules at their UTC wall-clock times', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: new Date('2025-01-01T08:58:30Z') });
+    try {
+      const got = recorder();
+      const { bus } = await start([
+        { name: 'every-30-min-9-to-10', eventBusName: BUS, scheduleExpression: 'cron(0/30 9 * * ? *)', targets: [{ id: 't', arn: 'arn:t', invoke: got.invoke }] },
+      ]);
+      vi.advanceTimersByTime(60_000); // 08:59:30: nothing yet
+      await bus.idle();
+      expect(got.events).toHaveLength(0);
+      vi.advanceTimersByTime(2 * 60 * 60_000); // through 10:59:30
+      await bus.idle();
+      expect(got.events.map((e) => e.time)).toEqual(['2025-01-01T09:00:00Z', '2025-01-01T09:30:00Z']);
+      expect(got.events[0]?.resources).toEqual([`arn:aws:events:${REGION}:${ACCOUNT}:rule/${BUS}/every-30-min-9-to-10`]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('refuses to start with an invalid rule pattern, naming the rule', async () => {
     await expect(
       startEventBus({

@@ -6,7 +6,8 @@ import { startHttpGateway } from '../../lib/local/http-gateway.ts';
 import type { HttpRoute } from '../../lib/local/http-gateway.ts';
 import { shapeOf } from '../fixtures/apigateway/shape.ts';
 
-const sample = JSON.parse(readFileSync(new URL('../fixtures/apigateway/http-api-v2-event.json', import.meta.url), 'utf8'));
+const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/apigateway/${name}`, import.meta.url), 'utf8'));
+const sample = fixture('http-api-v2-event.json');
 
 interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer; text: string }
 
@@ -54,7 +55,7 @@ describe('local HTTP API gateway — request event (payload format 2.0)', () => 
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'X-Dup': ['one', 'two'], 'User-Agent': 'pbx/1.0', Cookie: 'a=1; b=2' },
     });
     expect(res.status).toBe(200);
-    expect(res.headers['apigw-requestid']).toMatch(/^[A-Za-z0-9_-]{14}=$/);
+    expect(res.headers['apigw-requestid']).toMatch(/^[A-Za-z0-9_-]{15}=$/);
     const e = rec.events[0]!;
     expect(e).toMatchObject({
       version: '2.0',
@@ -191,5 +192,37 @@ describe('local HTTP API gateway — responses', () => {
     expect(res.headers['apigw-requestid']).toBeTruthy();
     expect(log).toHaveBeenCalled();
     expect(String(log.mock.calls[0]?.[1])).toContain('secret detail');
+  });
+});
+
+describe('local HTTP API gateway — response contract (payload format 2.0 fixtures)', () => {
+  it('puts the documented structured response on the wire: status, headers, cookies as Set-Cookie, body', async () => {
+    const documented = fixture('http-api-v2-response.json');
+    expect(documented).not.toHaveProperty('multiValueHeaders');
+    const gw = await gateway([{ routeKey: 'GET /doc', invoke: async () => structuredClone(documented) }]);
+    const res = await send(`${gw.url}/doc`);
+    expect(res.status).toBe(documented.statusCode);
+    for (const [name, value] of Object.entries(documented.headers as Record<string, string>)) expect(res.headers[name]).toBe(value);
+    expect(res.headers['set-cookie']).toEqual(documented.cookies);
+    expect(res.text).toBe(documented.body);
+    // Read back into the format 2.0 response shape: same keys, same value types as the fixture.
+    const observed = {
+      cookies: res.headers['set-cookie'],
+      isBase64Encoded: false,
+      statusCode: res.status,
+      headers: Object.fromEntries(Object.keys(documented.headers).map((k) => [k, res.headers[k]])),
+      body: res.text,
+    };
+    expect(shapeOf(observed)).toEqual(shapeOf(documented));
+  });
+
+  it('infers the documented response for a bare object (no statusCode)', async () => {
+    const { lambdaResult, interpretedAs } = fixture('http-api-v2-response-inferred.json');
+    const gw = await gateway([{ routeKey: 'GET /bare', invoke: async () => structuredClone(lambdaResult) }]);
+    const res = await send(`${gw.url}/bare`);
+    const observed = { isBase64Encoded: false, statusCode: res.status, body: res.text, headers: { 'content-type': res.headers['content-type'] } };
+    expect(shapeOf(observed)).toEqual(shapeOf(interpretedAs));
+    expect({ ...observed, body: JSON.parse(observed.body) }).toEqual({ ...interpretedAs, body: JSON.parse(interpretedAs.body) });
+    expect(res.headers['set-cookie']).toBeUndefined();
   });
 });

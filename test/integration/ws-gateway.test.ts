@@ -4,6 +4,8 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
+import { FrameHeaderParser } from '../../lib/local/gateway/ws-frames.ts';
+import type { FrameViolation } from '../../lib/local/gateway/ws-frames.ts';
 import { startWsGateway } from '../../lib/local/ws-gateway.ts';
 import type { WsAuthorizer, WsGateway, WsRoute } from '../../lib/local/ws-gateway.ts';
 import { shapeOf } from '../fixtures/apigateway/shape.ts';
@@ -19,7 +21,7 @@ afterEach(async () => {
 
 type Handler = (event: any) => Promise<unknown>;
 
-async function gateway(handlers: Record<string, Handler>, { authorizer, ...extra }: { maxMessageBytes?: number; idleTimeoutMs?: number; authorizer?: WsAuthorizer } = {}) {
+async function gateway(handlers: Record<string, Handler>, { authorizer, ...extra }: { maxMessageBytes?: number; maxFrameBytes?: number; idleTimeoutMs?: number; maxConnectionMs?: number; authorizer?: WsAuthorizer } = {}) {
   const events: any[] = [];
   const routes: WsRoute[] = Object.entries(handlers).map(([routeKey, fn]) => ({
     routeKey,
@@ -84,7 +86,7 @@ describe('local WebSocket API gateway — $connect gate', () => {
       routeKey: '$connect', eventType: 'CONNECT', messageDirection: 'IN', stage: 'prod', apiId: 'abcd123',
       identity: { sourceIp: '127.0.0.1', userAgent: 'agent-app/1.0' },
     });
-    expect(e.requestContext.connectionId).toMatch(/^[A-Za-z0-9_-]{11,}=$/);
+    expect(e.requestContext.connectionId).toMatch(/^[A-Za-z0-9_-]{15}=$/);
     expect(e.queryStringParameters).toEqual({ token: 'abc' });
     expect(e.multiValueQueryStringParameters).toEqual({ token: ['abc'] });
     expect(e.headers['Sec-WebSocket-Key']).toBeTruthy();
@@ -229,11 +231,73 @@ describe('local WebSocket API gateway — messages', () => {
     ws.close();
   });
 
+  it('answers a route that throws with the AWS "Internal server error" frame and keeps the connection', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const { gw, events } = await gateway({ $connect: ok, $default: async () => { throw new Error('boom'); } });
+    const { ws, frames } = await connect(gw);
+    ws.send('{"action":"anything"}');
+    const frame = JSON.parse(await until(() => frames[0]));
+    const msg = events.find((e) => e.requestContext.eventType === 'MESSAGE');
+    expect(frame).toEqual({ message: 'Internal server error', connectionId: events[0].requestContext.connectionId, requestId: msg.requestContext.requestId });
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    ws.close();
+  });
+
   it('closes with 1009 "Message too big" over the message size limit', async () => {
     const { gw } = await gateway({ $default: ok }, { maxMessageBytes: 1024 });
     const { ws, closed } = await connect(gw);
     ws.send('x'.repeat(2048));
     expect(await closed).toEqual([1009, 'Message too big']);
+  });
+
+  it('closes with 1009 and runs $disconnect when one frame exceeds 32 KB (40 KB in a single frame)', async () => {
+    const { gw, events } = await gateway({ $default: ok, $disconnect: ok });
+    const { ws, closed } = await connect(gw);
+    ws.send('x'.repeat(40 * 1024));
+    expect(await closed).toEqual([1009, 'Message too big']);
+    const d = await until(() => events.find((e) => e.requestContext.eventType === 'DISCONNECT'));
+    expect(d.requestContext).toMatchObject({ disconnectStatusCode: 1009, disconnectReason: 'Message too big' });
+    expect(events.filter((e) => e.requestContext.eventType === 'MESSAGE')).toEqual([]);
+  });
+
+  it('accepts the same 40 KB message sent as two 20 KB fragments', async () => {
+    const { gw, events } = await gateway({ $default: ok, $disconnect: ok });
+    const { ws, closed } = await connect(gw);
+    const part = 'y'.repeat(20 * 1024);
+    ws.send(part, { fin: false });
+    ws.send(part, { fin: true });
+    const msg = await until(() => events.find((e) => e.requestContext.eventType === 'MESSAGE'));
+    expect(msg.requestContext.routeKey).toBe('$default');
+    expect(msg.body).toBe(part + part);
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    ws.close(1000, 'done');
+    expect(await closed).toEqual([1000, 'done']);
+  });
+
+  it('delivers messages sent before an oversized frame, none after, and honours maxFrameBytes', async () => {
+    const { gw, events } = await gateway({ $default: ok, $disconnect: ok }, { maxFrameBytes: 1024 });
+    const { ws, closed } = await connect(gw);
+    ws.send('first');
+    ws.send('z'.repeat(1025));
+    ws.send('after');
+    expect(await closed).toEqual([1009, 'Message too big']);
+    await until(() => events.find((e) => e.requestContext.eventType === 'DISCONNECT'));
+    expect(events.filter((e) => e.requestContext.eventType === 'MESSAGE').map((e) => e.body)).toEqual(['first']);
+  });
+
+  it('closes with 1009 when a message fragmented into 32 KB frames exceeds 128 KB (129 KB)', async () => {
+    const { gw, events } = await gateway({ $default: ok, $disconnect: ok });
+    const { ws, closed } = await connect(gw);
+    const total = 129 * 1024;
+    const frame = 32 * 1024;
+    for (let sent = 0; sent < total; sent += frame) {
+      const size = Math.min(frame, total - sent);
+      ws.send('m'.repeat(size), { fin: sent + size >= total });
+    }
+    expect(await closed).toEqual([1009, 'Message too big']);
+    const d = await until(() => events.find((e) => e.requestContext.eventType === 'DISCONNECT'));
+    expect(d.requestContext).toMatchObject({ disconnectStatusCode: 1009, disconnectReason: 'Message too big' });
+    expect(events.filter((e) => e.requestContext.eventType === 'MESSAGE')).toEqual([]);
   });
 
   it('closes idle connections with 1001 "Going away" and reports it to $disconnect', async () => {
@@ -242,6 +306,52 @@ describe('local WebSocket API gateway — messages', () => {
     expect(await closed).toEqual([1001, 'Going away']);
     const d = await until(() => events.find((e) => e.requestContext.eventType === 'DISCONNECT'));
     expect(d.requestContext).toMatchObject({ disconnectStatusCode: 1001, disconnectReason: 'Going away' });
+  });
+
+  it('closes a busy connection at the maximum connection duration with 1001 "Going away"', async () => {
+    const { gw, events } = await gateway({ $default: ok, $disconnect: ok }, { idleTimeoutMs: 10_000, maxConnectionMs: 300 });
+    const { ws, closed } = await connect(gw);
+    const chatter = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send('{"action":"keepalive"}'), 50);
+    try {
+      expect(await closed).toEqual([1001, 'Going away']);
+    } finally {
+      clearInterval(chatter);
+    }
+    const d = await until(() => events.find((e) => e.requestContext.eventType === 'DISCONNECT'));
+    expect(d.requestContext).toMatchObject({ disconnectStatusCode: 1001, disconnectReason: 'Going away' });
+    expect(events.filter((e) => e.requestContext.eventType === 'MESSAGE').length).toBeGreaterThan(1);
+  });
+});
+
+describe('local WebSocket API gateway — frame header parser', () => {
+  const header = (fin: boolean, opcode: number, len: number): Buffer => {
+    const first = (fin ? 0x80 : 0) | opcode;
+    const mask = [1, 2, 3, 4];
+    if (len < 126) return Buffer.from([first, 0x80 | len, ...mask]);
+    if (len < 65536) return Buffer.from([first, 0x80 | 126, len >> 8, len & 0xff, ...mask]);
+    const b = Buffer.alloc(10);
+    b[0] = first; b[1] = 0x80 | 127; b.writeBigUInt64BE(BigInt(len), 2);
+    return Buffer.concat([b, Buffer.from(mask)]);
+  };
+
+  it('tracks frames fed one byte at a time, including 16- and 64-bit lengths and control frames', () => {
+    const seen: FrameViolation[] = [];
+    const parser = new FrameHeaderParser({ maxFrameBytes: 70_000, maxMessageBytes: 200_000 }, (v) => seen.push(v));
+    const stream = Buffer.concat([
+      header(true, 1, 5), Buffer.alloc(5),
+      header(false, 2, 300), Buffer.alloc(300), header(true, 0, 66_000), Buffer.alloc(66_000),
+      header(true, 9, 3), Buffer.alloc(3), // ping between messages
+      header(true, 1, 70_001), // one byte over the frame limit
+    ]);
+    for (const byte of stream) parser.push(Buffer.from([byte]));
+    expect(seen).toEqual([{ kind: 'frame', bytes: 70_001, completeMessages: 2 }]);
+  });
+
+  it('reports a message whose fragments add up past the message limit', () => {
+    const seen: FrameViolation[] = [];
+    const parser = new FrameHeaderParser({ maxFrameBytes: 100, maxMessageBytes: 250 }, (v) => seen.push(v));
+    parser.push(Buffer.concat([header(false, 1, 100), Buffer.alloc(100), header(false, 0, 100), Buffer.alloc(100), header(true, 0, 51)]));
+    expect(seen).toEqual([{ kind: 'message', bytes: 251, completeMessages: 0 }]);
   });
 });
 

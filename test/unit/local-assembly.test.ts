@@ -52,7 +52,9 @@ describe('readAssembly on the synthesized demo stack', () => {
     const routes = Object.fromEntries(http!.routes.map((r) => [r.routeKey, r.functionId]));
     const expected = [
       'POST /webhooks/{tenant}/{provider}',
-      'POST /webhooks/{tenant}/{provider}/{token}',
+      'GET /webhooks/{tenant}/{provider}',
+      'POST /webhooks/{tenant}/{provider}/{path+}',
+      'GET /webhooks/{tenant}/{provider}/{path+}',
       'GET /calls',
       'GET /calls/{id}',
       'GET /tickets',
@@ -62,9 +64,9 @@ describe('readAssembly on the synthesized demo stack', () => {
     const functionIds = new Set(model.functions.map((f) => f.logicalId));
     for (const key of expected) expect(functionIds.has(routes[key]!), `${key} → ${routes[key]}`).toBe(true);
     // Both webhook routes go to the one ingest function; the reads go to four different ones.
-    expect(routes['POST /webhooks/{tenant}/{provider}']).toBe(routes['POST /webhooks/{tenant}/{provider}/{token}']);
+    expect(routes['POST /webhooks/{tenant}/{provider}']).toBe(routes['POST /webhooks/{tenant}/{provider}/{path+}']);
     expect(routes['POST /webhooks/{tenant}/{provider}']).toMatch(/^PbxIngestIngestWebhook/);
-    expect(new Set(expected.slice(2).map((k) => routes[k])).size).toBe(4);
+    expect(new Set(expected.filter((k) => !k.includes('/webhooks/')).map((k) => routes[k])).size).toBe(4);
     expect(routes['GET /tickets/{id}']).toMatch(/^ReadApiGetTicket/);
   });
 

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** AWS-looking request / connection id: 10 random bytes, base64url with padding, e.g. `L0SM9cOFvHcCIhw=`. */
+/**
+ * AWS-looking request / connection id, 16 characters ending in one `=` like `L0SM9cOFvHcCIhw=`:
+ * 11 random bytes in base64 (15 characters + one padding `=`), URL-safe alphabet.
+ */
 export function awsId(): string {
-  return `${randomBytes(10).toString('base64url')}=`;
+  return `${randomBytes(11).toString('base64url')}=`;
 }
 
 /** X-Ray style trace header value as API Gateway adds it. */

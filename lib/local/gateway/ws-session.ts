@@ -2,8 +2,10 @@
  * One accepted WebSocket connection: routes messages, enforces AWS limits (message size,
  * idle timeout, maximum connection duration) and invokes `$disconnect` when it ends.
  */
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { awsId } from './ids.ts';
+import { tapFrameLimits } from './ws-frames.ts';
 import type { LiveConnection } from './ws-management.ts';
 import { disconnectEvent, messageEvent } from './ws-events.ts';
 import type { WsApiInfo } from './ws-events.ts';
@@ -13,6 +15,8 @@ export interface SessionOptions {
   routes: Map<string, (event: unknown) => Promise<unknown>>;
   select: (body: string | undefined) => string | undefined;
   maxMessageBytes: number;
+  /** Largest single frame (API Gateway: 32 KB); a bigger one closes the connection with 1009. */
+  maxFrameBytes: number;
   idleTimeoutMs: number;
   maxConnectionMs: number;
   onEnd: (conn: LiveConnection, disconnected: Promise<void>) => void;
@@ -27,7 +31,11 @@ function errorFrame(ws: WebSocket, message: string, connectionId: string, reques
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ message, connectionId, requestId }));
 }
 
-export function runSession(conn: LiveConnection, ws: WebSocket, opts: SessionOptions): void {
+/**
+ * `socket` is the raw upgraded socket `ws` reads from; it must be passed synchronously from
+ * `handleUpgrade`'s callback so the frame-limit tap (gateway/ws-frames.ts) sees every byte.
+ */
+export function runSession(conn: LiveConnection, ws: WebSocket, opts: SessionOptions, socket: Duplex): void {
   let serverClose: { code: number; reason: string } | undefined;
   let killTimer: NodeJS.Timeout | undefined;
   conn.socket = ws;
@@ -48,8 +56,19 @@ export function runSession(conn: LiveConnection, ws: WebSocket, opts: SessionOpt
     idle = setTimeout(goingAway, opts.idleTimeoutMs);
   };
 
+  // Messages `ws` emits from now on are numbered; those from the oversized frame on are dropped
+  // (the tap sees bytes before `ws` parses them, so `ws` may still emit earlier, complete messages).
+  let received = 0;
+  let deliverable = Infinity;
+  tapFrameLimits(socket, opts, (v) => {
+    deliverable = v.completeMessages;
+    conn.close(1009, 'Message too big');
+  });
+
   ws.on('ping', touch);
   ws.on('message', (data: Buffer, isBinary: boolean) => {
+    received += 1;
+    if (received > deliverable) return;
     touch();
     if (data.length > opts.maxMessageBytes) return conn.close(1009, 'Message too big');
     const text = isBinary ? undefined : data.toString('utf8');
