@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import type { TenantConfig } from '#shared/config.ts';
 import { Core } from './core.ts';
 import { AgentConnections } from './features/agent-connections.ts';
+import { CallSweeper } from './features/call-sweeper.ts';
 import { Notifications } from './features/notifications.ts';
 import { PbxIngest } from './features/pbx-ingest.ts';
 import { ReadApi } from './features/read-api.ts';
@@ -31,6 +32,7 @@ export class RingdeskStack extends Stack {
     new Tickets(this, 'Tickets', features);
     new Notifications(this, 'Notifications', features);
     new AgentConnections(this, 'AgentConnections', features);
+    new CallSweeper(this, 'CallSweeper', features);
 
     new CfnOutput(this, 'HttpUrl', { value: core.httpApi.apiEndpoint });
     new CfnOutput(this, 'WebSocketUrl', { value: core.webSocketStage.url });

@@ -15,6 +15,10 @@ export const tenantConfigSchema = z.object({
   authSecret: z.string().min(32),
   /** Customer fields shown in the pop-up (N1). */
   popupFields: z.array(z.enum(['fullName', 'email', 'company', 'phones', 'note'])).default(['fullName', 'email', 'company']),
+  /** A call still ringing this long after its last event is finalized by the sweeper (no hangup ever came). */
+  ringingTimeoutMinutes: z.number().int().positive().default(15),
+  /** A call still in conversation this long after its last event is finalized by the sweeper. */
+  talkingTimeoutMinutes: z.number().int().positive().default(240),
   /** E.164 numbers whose inbound calls are rejected (Zammad `reject` answer). */
   blockedNumbers: z.array(z.string()).default([]),
   /** Outbound caller-ID rules, first match wins (Zammad `dial` answer). */

@@ -1,7 +1,7 @@
 // Every EventBridge rule delivers to its function the same way: bounded retries, then a
 // dead-letter queue with an alarm, so an undeliverable event is visible instead of dropped.
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Rule, type CfnRule, type EventPattern, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { Rule, type CfnRule, type EventPattern, type IEventBus, type Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -10,8 +10,10 @@ import { alarmWhenNotEmpty } from '../app-function.ts';
 import { validatePattern } from '../local/eventbridge/pattern-validate.ts';
 
 export interface RuleToFunctionProps {
-  bus: IEventBus;
-  eventPattern: EventPattern;
+  /** The tenant bus for event rules; scheduled rules live on the account's default bus. */
+  bus?: IEventBus;
+  eventPattern?: EventPattern;
+  schedule?: Schedule;
   target: IFunction;
   description?: string;
 }
@@ -20,8 +22,9 @@ export interface RuleToFunctionProps {
 export function ruleToFunction(scope: Construct, id: string, props: RuleToFunctionProps): { rule: Rule; deadLetterQueue: Queue } {
   const deadLetterQueue = new Queue(scope, `${id}Dlq`, { retentionPeriod: Duration.days(14) });
   const rule = new Rule(scope, `${id}Rule`, {
-    eventBus: props.bus,
-    eventPattern: props.eventPattern,
+    ...(props.bus ? { eventBus: props.bus } : {}),
+    ...(props.eventPattern ? { eventPattern: props.eventPattern } : {}),
+    ...(props.schedule ? { schedule: props.schedule } : {}),
     description: props.description,
     targets: [
       new LambdaFunction(props.target, {
@@ -32,9 +35,11 @@ export function ruleToFunction(scope: Construct, id: string, props: RuleToFuncti
     ],
   });
   // Reject at synth what EventBridge would reject at deploy (the local bus uses the same validator).
-  rule.node.addValidation({
-    validate: () => validatePattern(Stack.of(rule).resolve((rule.node.defaultChild as CfnRule).eventPattern)).map((e) => `event pattern of ${rule.node.path}: ${e}`),
-  });
+  if (props.eventPattern) {
+    rule.node.addValidation({
+      validate: () => validatePattern(Stack.of(rule).resolve((rule.node.defaultChild as CfnRule).eventPattern)).map((e) => `event pattern of ${rule.node.path}: ${e}`),
+    });
+  }
   alarmWhenNotEmpty(scope, `${id}DlqAlarm`, deadLetterQueue);
   return { rule, deadLetterQueue };
 }

@@ -3,6 +3,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { Call, CanonicalEvent } from '../domain/call.ts';
 import { conditionally, ddb, decodeCursor, encodeCursor, keys, tableName } from './dynamo.ts';
 import type { OutboxEntry } from './publisher.ts';
+import { lastActivity } from '../domain/stale-calls.ts';
 
 export interface CallRecord {
   call: Call | null;
@@ -28,6 +29,8 @@ export async function saveCallRecord(tenant: string, call: Call, events: Canonic
           ...keys.call(tenant, call.id),
           GSI1PK: keys.callsIndex(tenant),
           GSI1SK: `${call.startedAt}#${call.id}`,
+          // Sparse index of unfinished calls, oldest activity first, for the sweeper (no Scan).
+          ...(call.status === 'ended' ? {} : { GSI2PK: keys.openCalls(tenant), GSI2SK: `${lastActivity(call)}#${call.id}` }),
           call,
           events,
           outbox,
@@ -77,4 +80,27 @@ export async function listCalls(tenant: string, limit: number, cursor?: string):
     }),
   );
   return { items: (out.Items ?? []).map((i) => i['call'] as Call), next: encodeCursor(out.LastEvaluatedKey) };
+}
+
+/** Unfinished calls whose latest activity is before `before`, oldest first. */
+export async function openCallsBefore(tenant: string, before: string, limit: number): Promise<Call[]> {
+  const calls: Call[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await ddb.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :before',
+        ExpressionAttributeValues: { ':pk': keys.openCalls(tenant), ':before': before },
+        ProjectionExpression: '#c',
+        ExpressionAttributeNames: { '#c': 'call' },
+        Limit: limit - calls.length,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of out.Items ?? []) calls.push(i['call'] as Call);
+    start = out.LastEvaluatedKey;
+  } while (start && calls.length < limit);
+  return calls;
 }

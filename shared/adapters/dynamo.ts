@@ -13,6 +13,7 @@ export const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
 export const keys = {
   call: (t: string, callId: string) => ({ PK: `T#${t}#CALL#${callId}`, SK: 'CALL' }),
   callsIndex: (t: string) => `T#${t}#CALLS`,
+  openCalls: (t: string) => `T#${t}#OPENCALLS`,
   callTicket: (t: string, callId: string) => ({ PK: `T#${t}#CALL#${callId}`, SK: 'TICKET' }),
   ticket: (t: string, id: string) => ({ PK: `T#${t}#TICKET#${id}`, SK: 'TICKET' }),
   ticketsByStatus: (t: string, status: string) => `T#${t}#TICKETS#${status}`,

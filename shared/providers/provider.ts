@@ -112,7 +112,8 @@ export function parseBody(req: WebhookRequest): unknown {
 }
 
 function collect(pairs: Iterable<[string, string]>): FormFields {
-  const out: FormFields = {};
+  // No prototype: a form key like `__proto__[]` must stay a plain field, never reach Object.prototype.
+  const out = Object.create(null) as FormFields;
   for (const [rawKey, value] of pairs) {
     const isList = rawKey.endsWith('[]');
     const key = isList ? rawKey.slice(0, -2) : rawKey;

@@ -17,7 +17,7 @@ type Resources = Record<string, Resource>;
 
 const demoConfig = tenantConfigSchema.parse(JSON.parse(readFileSync(path.join(repoRoot, 'config/tenants/demo.json'), 'utf8')));
 const functionNames = [
-  'create-call-ticket', 'get-call', 'get-ticket', 'ingest-webhook', 'list-calls',
+  'create-call-ticket', 'finalize-stale-calls', 'get-call', 'get-ticket', 'ingest-webhook', 'list-calls',
   'list-tickets', 'notify-agents', 'ws-authorize', 'ws-connect', 'ws-default', 'ws-disconnect',
 ];
 
@@ -69,16 +69,18 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('are exactly the eleven entry points', () => {
+  it('are exactly the twelve entry points', () => {
     expect([...functions.keys()].sort()).toEqual(functionNames);
   });
 
   it('run pinned nodejs22.x on arm64 with the shared defaults', () => {
+    // The sweeper walks batches of calls: it gets a minute, every request path keeps 10 s.
+    const timeouts: Record<string, number> = { 'finalize-stale-calls': 60 };
     for (const name of functionNames) {
       expect(propsOf(name), name).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
-        Timeout: 10,
+        Timeout: timeouts[name] ?? 10,
         MemorySize: 512,
         Handler: 'index.handler',
         Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'ringdesk' } },
@@ -112,7 +114,7 @@ describe('functions', () => {
   });
 
   it('get env vars only for what they are bound to', () => {
-    const bus = new Set(['ingest-webhook', 'create-call-ticket']);
+    const bus = new Set(['ingest-webhook', 'create-call-ticket', 'finalize-stale-calls']);
     const ws = new Set(['notify-agents', 'ws-default']);
     const noTable = new Set(['ws-authorize']);
     const [tableId] = Object.keys(template.findResources('AWS::DynamoDB::Table'));
@@ -162,7 +164,7 @@ describe('event rules', () => {
   it('route the tenant bus to their functions with exact patterns', () => {
     const [busId] = Object.keys(template.findResources('AWS::Events::EventBus'));
     template.hasResourceProperties('AWS::Events::EventBus', { Name: 'ringdesk-demo' });
-    template.resourceCountIs('AWS::Events::Rule', Object.keys(patterns).length);
+    template.resourceCountIs('AWS::Events::Rule', Object.keys(patterns).length + 1);
     for (const [name, pattern] of Object.entries(patterns)) {
       template.hasResourceProperties('AWS::Events::Rule', {
         EventBusName: { Ref: busId },
@@ -170,6 +172,14 @@ describe('event rules', () => {
         Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(name), 'Arn'] } })],
       });
     }
+  });
+
+  it('the sweeper runs every 5 minutes on the default bus', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      EventBusName: Match.absent(),
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf('finalize-stale-calls'), 'Arn'] } })],
+    });
   });
 
   it('each target has a dead-letter queue and a 1 h / 8 attempts retry policy', () => {
@@ -185,7 +195,7 @@ describe('event rules', () => {
   it('every dead-letter queue has an alarm on visible messages > 0', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources);
     const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
-    expect(queues.length).toBe(functionNames.length + Object.keys(patterns).length);
+    expect(queues.length).toBe(functionNames.length + Object.keys(patterns).length + 1);
     for (const queue of queues) {
       const alarm = alarms.find((a) => a.Properties.Dimensions?.some((d: any) => refId(d.Value) === queue));
       expect(alarm?.Properties, queue).toMatchObject({
