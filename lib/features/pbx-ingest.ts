@@ -9,6 +9,7 @@ import type { FeatureProps } from '../core.ts';
 
 export class PbxIngest extends Construct {
   readonly ingestWebhook: AppFunction;
+  readonly rebuildCall: AppFunction;
 
   constructor(scope: Construct, id: string, { core, config }: FeatureProps) {
     super(scope, id);
@@ -22,5 +23,12 @@ export class PbxIngest extends Construct {
     for (const path of ['/webhooks/{tenant}/{provider}', '/webhooks/{tenant}/{provider}/{path+}']) {
       core.httpApi.addRoutes({ path, methods: [HttpMethod.POST, HttpMethod.GET], integration });
     }
+    // Admins re-derive a call from its archived raw deliveries with the current adapters.
+    this.rebuildCall = new AppFunction(this, 'rebuild-call').bindTable(core.table, 'RW').bindBus(core.bus).bindTenant(config);
+    core.httpApi.addRoutes({
+      path: '/calls/{id}/rebuild',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('RebuildCallIntegration', this.rebuildCall, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 }),
+    });
   }
 }

@@ -1,7 +1,7 @@
 // Synthesizes the tenant stack and starts the local runtime from it; shared by `npm start`, the
 // integration tests and the benchmark, so all three run exactly the same system.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTenantConfig, type TenantConfig } from '#shared/config.ts';
@@ -85,7 +85,10 @@ export async function startTenant(opts: StartOptions = {}): Promise<{ runtime: L
   if (!opts.skipSynth) synth({ ...(opts.tenant ? { tenant: opts.tenant } : {}), ...(opts.tenantConfigFile ? { tenantConfigFile: opts.tenantConfigFile } : {}), outDir });
   const { readdirSync } = await import('node:fs');
   const templates = readdirSync(outDir).filter((f) => f.startsWith('Ringdesk-') && f.endsWith('.template.json'));
-  const stackName = opts.tenant ? `Ringdesk-${opts.tenant}` : (templates[0]?.replace('.template.json', '') ?? 'Ringdesk-demo');
+  // The stack is named by the tenant: from --tenant, else from the settings file, else the only template.
+  const fileTenant = opts.tenantConfigFile ? (JSON.parse(readFileSync(resolve(opts.tenantConfigFile), 'utf8')) as { tenant?: string }).tenant : undefined;
+  const tenant = opts.tenant ?? fileTenant;
+  const stackName = tenant ? `Ringdesk-${tenant}` : (templates[0]?.replace('.template.json', '') ?? 'Ringdesk-demo');
   const runtime = await startLocalRuntime({ httpPort: 3000, wsPort: 3001, ...opts, outDir, stackName });
   try {
     const config = tenantConfigOf(runtime);

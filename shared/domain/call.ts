@@ -60,6 +60,8 @@ export interface CanonicalEvent {
   /** answered / ended: the agent concerned. */
   agent?: AgentRef;
   voicemail?: boolean;
+  /** created: refused by the block list (Zammad `reject`); the outcome is `rejected_blocked` unless someone talked. */
+  rejected?: boolean;
   /** ended: canonical reason and the provider's raw one. */
   endReason?: string;
   rawReason?: string;

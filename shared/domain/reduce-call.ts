@@ -97,6 +97,7 @@ export function reduceCall(events: CanonicalEvent[], ctx: ReduceContext, callId:
   const offeredLegs = new Set<LegAcc>();
   const answers: { leg: LegAcc | null; at: string }[] = [];
   let voicemail = false;
+  const rejected = sorted.some((e) => e.rejected === true);
   let end: CanonicalEvent | undefined;
 
   for (const e of sorted) {
@@ -169,7 +170,7 @@ export function reduceCall(events: CanonicalEvent[], ctx: ReduceContext, callId:
     providerCallId: first.providerCallId,
     direction,
     status: end ? 'ended' : answers.length ? 'answered' : 'ringing',
-    outcome: end ? outcomeOf(direction, answers.length > 0, offeredLegs.size > 0, voicemail, end.endReason) : null,
+    outcome: end ? outcomeOf(direction, answers.length > 0, offeredLegs.size > 0, voicemail, end.endReason, rejected) : null,
     from: display(fromN),
     to: display(toN),
     customerNumber: customer?.e164 ?? null,
@@ -194,8 +195,9 @@ export function reduceCall(events: CanonicalEvent[], ctx: ReduceContext, callId:
  * without an answer is a routing end, not a miss: the call continues elsewhere (usually under a
  * new call id that gets its own outcome), so it is `ivr_only` — no missed-call ticket (I5).
  */
-function outcomeOf(direction: Direction, talked: boolean, rang: boolean, voicemail: boolean, endReason: string | undefined): Outcome {
+function outcomeOf(direction: Direction, talked: boolean, rang: boolean, voicemail: boolean, endReason: string | undefined, rejected = false): Outcome {
   if (talked) return 'answered';
+  if (rejected) return 'rejected_blocked';
   if (direction === 'outbound') {
     switch (endReason) {
       case 'busy': return 'busy';

@@ -1,7 +1,8 @@
 // Zammad generic CTI (pbx-formats §1): lets PBX scripts written for Zammad push to us unchanged.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AgentRef, CanonicalEvent, Direction } from '../domain/call.ts';
-import { parseBody, WebhookError, type ProviderAdapter, type WebhookRequest, type WebhookResult } from './provider.ts';
+import { normalizePhone } from '../domain/phone.ts';
+import { parseBody, WebhookError, type ProviderAdapter, type TenantPolicy, type WebhookReply, type WebhookRequest, type WebhookResult } from './provider.ts';
 
 const PROVIDER = 'zammad';
 
@@ -72,7 +73,23 @@ function agentOf(answeringNumber: string | undefined, user: string | undefined):
   return Object.keys(agent).length ? agent : undefined;
 }
 
-function handle(req: WebhookRequest, settings: unknown): WebhookResult {
+const e164 = (raw: string, country: string) => normalizePhone(raw, country).e164;
+
+/** Incoming `from` on the block list (both sides compared in E.164; withheld numbers never match). */
+function isBlocked(from: string, policy: TenantPolicy): boolean {
+  const n = e164(from, policy.country);
+  return !!n && policy.blockedNumbers.some((b) => (e164(b, policy.country) ?? b) === n);
+}
+
+/** First caller-ID rule whose prefix starts the E.164 `to` (`+7…` or `7…`; `''` is the default). */
+function callerIdFor(to: string, policy: TenantPolicy): string | undefined {
+  const n = e164(to, policy.country);
+  if (!n) return undefined; // an extension or a withheld number: nothing to rewrite
+  return policy.outboundCallerIds.find(({ prefix }) => n.startsWith(prefix) || (!prefix.startsWith('+') && n.slice(1).startsWith(prefix)))?.callerId;
+}
+
+// A call refused by the block list is marked `rejected: true`; the reducer derives `rejected_blocked`.
+function handle(req: WebhookRequest, settings: unknown, policy: TenantPolicy): WebhookResult {
   const expected = settingsToken(settings);
   if (!tokenMatches(req.pathToken, expected)) throw new WebhookError(401, 'invalid_token', 'Invalid token, please contact your admin!');
 
@@ -108,6 +125,7 @@ function handle(req: WebhookRequest, settings: unknown): WebhookResult {
   const userList = users(body);
   const answeringNumber = scalar(body, 'answeringNumber');
   const events: CanonicalEvent[] = [];
+  let reply: WebhookReply = { statusCode: 200, body: {} };
 
   switch (event) {
     case 'newCall': {
@@ -115,6 +133,12 @@ function handle(req: WebhookRequest, settings: unknown): WebhookResult {
       if (direction === 'outbound') {
         // `user` of an outgoing call is the agent who dials: the call's own agent leg, not a ringing one.
         events.push({ ...base, key: `${callId}|newCall`, type: 'created', ...(agents[0] ? { agent: agents[0] } : {}) });
+        const callerId = callerIdFor(to, policy);
+        if (callerId) reply = { statusCode: 200, body: { action: 'dial', caller_id: callerId, number: to } };
+      } else if (isBlocked(from, policy)) {
+        // The PBX rejects it and still sends hangup: recorded, but it never rings at anyone.
+        events.push({ ...base, key: `${callId}|newCall`, type: 'created', rejected: true });
+        reply = { statusCode: 200, body: { action: 'reject', reason: 'busy' } };
       } else {
         events.push({ ...base, key: `${callId}|newCall`, type: 'created' });
         if (agents.length) events.push({ ...base, key: `${callId}|newCall|offered`, type: 'offered', agents });
@@ -149,9 +173,7 @@ function handle(req: WebhookRequest, settings: unknown): WebhookResult {
     default:
       return { events: [], reply: { statusCode: 200, body: {} } }; // well-formed but unknown: acknowledged so the PBX stops retrying (I2)
   }
-  // Seam: `{"action":"reject","reason":"busy"}` (block list, incoming newCall) and
-  // `{"action":"dial",...}` (caller-ID rewrite, outgoing newCall) will be decided here.
-  return { events, reply: { statusCode: 200, body: {} } };
+  return { events, reply };
 }
 
 export const zammadAdapter: ProviderAdapter = { name: PROVIDER, handle };

@@ -28,10 +28,18 @@ export async function recordCallEvents(tenant: string, country: string, events: 
   return results;
 }
 
-async function recordForCall(tenant: string, country: string, callId: string, incoming: CanonicalEvent[]): Promise<RecordResult> {
+/**
+ * Replaces a call's whole event set with `events` (a rebuild from its raw deliveries), publishing
+ * whatever that changes, as any delivery would.
+ */
+export async function replaceCallEvents(tenant: string, country: string, callId: string, events: CanonicalEvent[]): Promise<RecordResult> {
+  return recordForCall(tenant, country, callId, events, 'replace');
+}
+
+async function recordForCall(tenant: string, country: string, callId: string, incoming: CanonicalEvent[], mode: 'merge' | 'replace' = 'merge'): Promise<RecordResult> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const rec = await loadCallRecord(tenant, callId);
-    const known = new Set(rec.events.map((e) => e.key));
+    const known = new Set(mode === 'merge' ? rec.events.map((e) => e.key) : []);
     const fresh = dedupe(incoming.filter((e) => !known.has(e.key)));
     if (fresh.length === 0) {
       // A redelivery changes nothing, but finishes a publish that an earlier attempt could not.
@@ -39,7 +47,7 @@ async function recordForCall(tenant: string, country: string, callId: string, in
       return { callId, changed: false, published };
     }
     const matchEmployee = buildEmployeeMatcher(await listEmployees(tenant), country);
-    const all = [...rec.events, ...fresh];
+    const all = mode === 'merge' ? [...rec.events, ...fresh] : fresh;
     const call = reduceCall(all, { tenantId: tenant, country, matchEmployee }, callId);
     const outbox = [...rec.outbox, ...entriesFor(tenant, rec.call, call, rec.version + 1)];
     if (!(await saveCallRecord(tenant, call, all, outbox, rec.version))) continue;

@@ -17,8 +17,8 @@ type Resources = Record<string, Resource>;
 
 const demoConfig = tenantConfigSchema.parse(JSON.parse(readFileSync(path.join(repoRoot, 'config/tenants/demo.json'), 'utf8')));
 const functionNames = [
-  'create-call-ticket', 'finalize-stale-calls', 'get-call', 'get-ticket', 'ingest-webhook', 'list-calls',
-  'list-tickets', 'notify-agents', 'ws-authorize', 'ws-connect', 'ws-default', 'ws-disconnect',
+  'create-call-ticket', 'finalize-stale-calls', 'get-call', 'get-ticket', 'ingest-webhook', 'list-calls', 'list-tickets',
+  'notify-agents', 'rebuild-call', 'ws-authorize', 'ws-connect', 'ws-default', 'ws-disconnect',
 ];
 
 let outdir: string;
@@ -69,7 +69,7 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('are exactly the twelve entry points', () => {
+  it('are exactly the thirteen entry points', () => {
     expect([...functions.keys()].sort()).toEqual(functionNames);
   });
 
@@ -114,7 +114,7 @@ describe('functions', () => {
   });
 
   it('get env vars only for what they are bound to', () => {
-    const bus = new Set(['ingest-webhook', 'create-call-ticket', 'finalize-stale-calls']);
+    const bus = new Set(['ingest-webhook', 'create-call-ticket', 'finalize-stale-calls', 'rebuild-call']);
     const ws = new Set(['notify-agents', 'ws-default']);
     const noTable = new Set(['ws-authorize']);
     const [tableId] = Object.keys(template.findResources('AWS::DynamoDB::Table'));
@@ -229,6 +229,7 @@ describe('APIs', () => {
       'GET /webhooks/{tenant}/{provider}': 'ingest-webhook',
       'POST /webhooks/{tenant}/{provider}/{path+}': 'ingest-webhook',
       'GET /webhooks/{tenant}/{provider}/{path+}': 'ingest-webhook',
+      'POST /calls/{id}/rebuild': 'rebuild-call',
       'GET /calls': 'list-calls',
       'GET /calls/{id}': 'get-call',
       'GET /tickets': 'list-tickets',

@@ -59,6 +59,7 @@ describe('readAssembly on the synthesized demo stack', () => {
       'GET /calls/{id}',
       'GET /tickets',
       'GET /tickets/{id}',
+      'POST /calls/{id}/rebuild',
     ];
     expect(Object.keys(routes).sort()).toEqual([...expected].sort());
     const functionIds = new Set(model.functions.map((f) => f.logicalId));
@@ -66,7 +67,7 @@ describe('readAssembly on the synthesized demo stack', () => {
     // Both webhook routes go to the one ingest function; the reads go to four different ones.
     expect(routes['POST /webhooks/{tenant}/{provider}']).toBe(routes['POST /webhooks/{tenant}/{provider}/{path+}']);
     expect(routes['POST /webhooks/{tenant}/{provider}']).toMatch(/^PbxIngestIngestWebhook/);
-    expect(new Set(expected.filter((k) => !k.includes('/webhooks/')).map((k) => routes[k])).size).toBe(4);
+    expect(new Set(expected.filter((k) => !k.includes('/webhooks/')).map((k) => routes[k])).size).toBe(5);
     expect(routes['GET /tickets/{id}']).toMatch(/^ReadApiGetTicket/);
   });
 
@@ -96,6 +97,14 @@ describe('readAssembly on the synthesized demo stack', () => {
     const queueIds = new Set(model.queues.map((q) => q.logicalId));
     const functionIds = new Set(model.functions.map((f) => f.logicalId));
     for (const rule of model.rules) {
+      if (rule.scheduleExpression) {
+        // Scheduled rules live on the default bus and have no pattern.
+        expect(rule.eventBusLogicalId).toBeNull();
+        expect(rule.eventPattern).toBeUndefined();
+        expect(rule.scheduleExpression).toBe('rate(5 minutes)');
+        expect(rule.targets).toHaveLength(1);
+        continue;
+      }
       expect(rule.eventBusLogicalId).toBe(model.buses[0]!.logicalId);
       expect(rule.eventPattern, rule.logicalId).toEqual(expect.objectContaining({ source: expect.any(Array), 'detail-type': expect.any(Array) }));
       expect(rule.targets.length).toBeGreaterThan(0);

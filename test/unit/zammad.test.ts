@@ -207,8 +207,8 @@ describe('zammad adapter: synchronous answers (reject / dial)', () => {
     ];
     const c = reduceCall(events, ctx, 'c');
     expect(c).toMatchObject({ status: 'ended', offeredTo: [], answeredBy: null, customerNumber: '+79161234567' });
-    // With `rejected` handled by the reducer the outcome is `rejected_blocked`; never a missed call.
-    expect(c.outcome).not.toBe('missed');
+    // A blocked caller is logged as rejected_blocked: never a missed call, so no ticket (I5).
+    expect(c.outcome).toBe('rejected_blocked');
   });
 
   it('I2: not blocked: other numbers, withheld callers, outgoing calls and hangups answer {}', () => {
