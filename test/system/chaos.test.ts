@@ -1,19 +1,13 @@
 // Idempotency under a hostile bus: every event delivered twice and pending deliveries shuffled
 // (I3, R5), out-of-order webhooks (I3), and a failing consumer ending in the dead-letter sink (S5).
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callIdFor } from '#shared/domain/call-id.ts';
 import type { Call } from '#shared/domain/call.ts';
 import type { Ticket } from '#shared/domain/ticket.ts';
-import { api, callIdValue, openAgent, postZammad, randomNumber, startHarness, waitFor, type Harness } from './harness.ts';
+import { api, callIdValue, openAgent, postZammad, randomNumber, useHarness, waitFor } from './harness.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ chaos: { duplicate: true, shuffle: true } });
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useHarness({ chaos: { duplicate: true, shuffle: true } });
 
 const LINE = '+74951234567';
 type List<T> = { items: T[]; next: string | null };

@@ -2,6 +2,7 @@
 import { createHmac, randomInt } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import { startTenant, type LocalInfo } from '../../lib/local/start.ts';
 import type { LocalRuntime } from '../../lib/local/runtime.ts';
@@ -17,6 +18,26 @@ export async function startHarness(opts: { chaos?: { duplicate?: boolean; shuffl
   const { runtime, info } = await startTenant({ skipSynth: true, tenant: 'demo', httpPort: 0, wsPort: 0, retryDelaysMs: [100, 200], logLevel: 'ERROR', ...opts });
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: info.dynamodbUrl, region: info.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
   return { runtime, info, ddb, stop: () => runtime.stop() };
+}
+
+/**
+ * One runtime for a test file: started before its tests, stopped after. The returned object forwards
+ * to the running harness, so tests use it like a Harness (`h.info`, `h.runtime`).
+ */
+export function useHarness(opts: Parameters<typeof startHarness>[0] = {}): Harness {
+  let current: Harness | undefined;
+  beforeAll(async () => {
+    current = await startHarness(opts);
+  });
+  afterAll(async () => {
+    await current?.stop();
+  });
+  return new Proxy({} as Harness, {
+    get(_, key) {
+      if (!current) throw new Error('the harness is not started yet (use it inside tests and hooks)');
+      return current[key as keyof Harness];
+    },
+  });
 }
 
 /** A fresh Russian mobile number, so tests never share a missed-call group. */

@@ -1,17 +1,11 @@
 // Webhooks of one call arriving out of order: the call first looks missed, then its answer arrives.
 // The ticket must end as if the webhooks had come in order (I3 with T4, M1, M2).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callIdFor } from '#shared/domain/call-id.ts';
 import type { Ticket } from '#shared/domain/ticket.ts';
-import { api, callIdValue, postZammad, randomNumber, startHarness, waitFor, type Harness } from './harness.ts';
+import { api, callIdValue, postZammad, randomNumber, useHarness, waitFor } from './harness.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useHarness();
 
 const LINE = '+74951234567';
 type List<T> = { items: T[]; next: string | null };

@@ -2,23 +2,17 @@
 // posted over HTTP, become calls, tickets and answers (I1, T4, M1, E3, Zammad reject/dial).
 // Fixtures are rewritten per test: a fresh call id and customer number (so missed-call groups never
 // mix across tests, M2) and the demo employees' extensions/identities (101 anna, 102 boris).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callIdFor } from '#shared/domain/call-id.ts';
 import type { Call } from '#shared/domain/call.ts';
 import type { Ticket } from '#shared/domain/ticket.ts';
-import { api, callIdValue, postZammad, randomNumber, startHarness, waitFor, type Harness } from './harness.ts';
+import { api, callIdValue, postZammad, randomNumber, useHarness, waitFor } from './harness.ts';
 import {
   loadFixture, postMango, postMegafon, postTwilio, postZadarma, rewrite, uniqueId,
   type MangoDelivery, type TwilioParams, type ZadarmaFields,
 } from './provider-clients.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useHarness();
 
 const LINE = '+74951234567';
 type List<T> = { items: T[]; next: string | null };

@@ -1,17 +1,11 @@
 // Calls whose end never arrives are finalized by the scheduled sweeper, with outcome and ticket.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callIdFor } from '#shared/domain/call-id.ts';
 import type { Call } from '#shared/domain/call.ts';
 import type { Ticket } from '#shared/domain/ticket.ts';
-import { api, callIdValue, postZammad, randomNumber, startHarness, waitFor, type Harness } from './harness.ts';
+import { api, callIdValue, postZammad, randomNumber, useHarness, waitFor } from './harness.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useHarness();
 
 const LINE = '+74951234567';
 

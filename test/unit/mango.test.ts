@@ -7,6 +7,7 @@ import { reduceCall } from '#shared/domain/reduce-call.ts';
 import { mangoAdapter } from '#shared/providers/mango.ts';
 import { endReasonOf } from '#shared/providers/mango/reasons.ts';
 import { WebhookError, type TenantPolicy, type WebhookRequest } from '#shared/providers/provider.ts';
+import { rejection } from './webhook-errors.ts';
 
 const KEY = 'mango-api-key-0123';
 const SALT = 'mango-salt-4567';
@@ -48,15 +49,6 @@ function request(subpath: string, body: Fields | string, opts: { at?: number; co
 
 const deliver = (d: Delivery, at = 0) => mangoAdapter.handle(request(d.subpath, signed(JSON.stringify(d.json)), { at }), settings, policy);
 
-function rejection(fn: () => unknown): WebhookError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WebhookError) return err;
-    throw err;
-  }
-  throw new Error('expected a WebhookError');
-}
 
 const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
 const load = <T>(file: string) => JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as T;

@@ -6,6 +6,7 @@ import { buildEmployeeMatcher } from '#shared/domain/employee-match.ts';
 import { reduceCall } from '#shared/domain/reduce-call.ts';
 import { megafonAdapter as megafon } from '#shared/providers/megafon.ts';
 import { WebhookError, type TenantPolicy, type WebhookRequest } from '#shared/providers/provider.ts';
+import { rejection } from './webhook-errors.ts';
 
 const TOKEN = 'crm-token-0123456789';
 const settings = { crmToken: TOKEN };
@@ -41,15 +42,6 @@ function request(body: string, at = 0, contentType = 'application/x-www-form-url
 }
 const handle = (body: string, at = 0) => megafon.handle(request(body, at), settings, policy);
 
-function rejection(fn: () => unknown): WebhookError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WebhookError) return err;
-    throw err;
-  }
-  throw new Error('expected a WebhookError');
-}
 
 interface Fixture { description: string; deliveries: { at: number; body: string }[]; expected?: Record<string, unknown>; rejected?: { statusCode: number; code: string } }
 

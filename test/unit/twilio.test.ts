@@ -7,6 +7,7 @@ import { buildEmployeeMatcher } from '#shared/domain/employee-match.ts';
 import { reduceCall } from '#shared/domain/reduce-call.ts';
 import { WebhookError, type TenantPolicy, type WebhookRequest } from '#shared/providers/provider.ts';
 import { twilioAdapter, twilioSignature } from '#shared/providers/twilio.ts';
+import { rejection } from './webhook-errors.ts';
 
 const policy: TenantPolicy = { country: 'RU', blockedNumbers: [], outboundCallerIds: [] };
 const TOKEN = 'twilio-auth-token-0123456789';
@@ -52,15 +53,6 @@ function request(params: Params, o: Opts = {}, sent: Params = params): WebhookRe
 const deliver = (d: Delivery, at = d.at) => twilioAdapter.handle(request(d.params, { at, subpath: d.subpath, ...(d.signature ? { signature: d.signature } : {}) }, { ...d.params, ...d.tamper }), settings, policy);
 const forged = (d: Delivery) => !!d.tamper || !!d.signature;
 
-function rejection(fn: () => unknown): WebhookError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WebhookError) return err;
-    throw err;
-  }
-  throw new Error('expected a WebhookError');
-}
 
 const status = { CallSid: 'CAX', ParentCallSid: 'CAP', Direction: 'outbound-dial', From: '+79161234567', To: 'client:alice', CallStatus: 'ringing', SequenceNumber: '1', Timestamp: 'Sat, 01 Mar 2025 10:00:01 +0000' };
 

@@ -5,6 +5,7 @@ import { buildEmployeeMatcher } from '#shared/domain/employee-match.ts';
 import { reduceCall } from '#shared/domain/reduce-call.ts';
 import { adapters, WebhookError, type WebhookRequest } from '#shared/providers/index.ts';
 import type { TenantPolicy } from '#shared/providers/provider.ts';
+import { rejection } from './webhook-errors.ts';
 
 const policy: TenantPolicy = { country: 'RU', blockedNumbers: [], outboundCallerIds: [] };
 
@@ -43,15 +44,6 @@ function request(body: unknown, opts: { contentType?: string; token?: string | u
   };
 }
 
-function rejection(fn: () => unknown): WebhookError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WebhookError) return err;
-    throw err;
-  }
-  throw new Error('expected a WebhookError');
-}
 
 interface Fixture { description: string; contentType: string; requests: { at: number; body: unknown }[]; expected: Record<string, unknown> }
 
