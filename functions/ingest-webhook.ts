@@ -5,7 +5,9 @@ import { metrics, MetricUnit } from '#shared/adapters/metrics.ts';
 import { archiveDelivery } from '#shared/adapters/deliveries-repo.ts';
 import { tenantPolicy } from '#shared/config.ts';
 import { AppError, notFound } from '#shared/http/errors.ts';
-import { httpHandler, json } from '#shared/http/middleware.ts';
+import { json } from '#shared/http/middleware.ts';
+import { routeHandler } from '#shared/http/route-handler.ts';
+import { webhookRoutes } from '#shared/http/routes/core.ts';
 import { adapters } from '#shared/providers/index.ts';
 import { WebhookError, type WebhookReply, type WebhookRequest, type WebhookResult } from '#shared/providers/provider.ts';
 import { recordCallEvents } from '#shared/services/record-call-events.ts';
@@ -14,8 +16,9 @@ import { tenantConfig, tenantId } from '#shared/tenant.ts';
 
 const policy = tenantPolicy(tenantConfig);
 
-export const handler = httpHandler(async (event) => {
-  const { tenant, provider = '', path = '' } = event.pathParameters ?? {};
+// Public routes: the provider's signature or token is the authentication, checked by its adapter.
+export const handler = routeHandler(webhookRoutes, async ({ event, params }) => {
+  const { tenant, provider, path = '' }: { tenant: string; provider: string; path?: string } = params;
   if (tenant !== tenantId) throw notFound('unknown tenant', 'unknown_tenant');
   const adapter = adapters[provider];
   const settings = (tenantConfig.providers as Record<string, unknown>)[provider];

@@ -1,12 +1,8 @@
 // GET /calls: the tenant's call log, newest first, cursor-paginated.
 import { listCalls } from '#shared/adapters/calls-repo.ts';
-import { httpHandler, json } from '#shared/http/middleware.ts';
-import { principalOf } from '#shared/http/principal.ts';
-import { pageQuery, parseQuery } from '#shared/http/query.ts';
+import { json } from '#shared/http/middleware.ts';
+import { routeHandler } from '#shared/http/route-handler.ts';
+import { listCallsRoute } from '#shared/http/routes/core.ts';
 import { tenantId } from '#shared/tenant.ts';
 
-export const handler = httpHandler(async (event) => {
-  await principalOf(event);
-  const q = parseQuery(pageQuery, event.queryStringParameters);
-  return json(200, await listCalls(tenantId, q.limit, q.cursor));
-});
+export const handler = routeHandler(listCallsRoute, async ({ query }) => json(200, await listCalls(tenantId, query.limit, query.cursor)));

@@ -51,7 +51,8 @@ export class Core extends Construct {
       apiName: `ringdesk-${tenant}`,
       corsPreflight: {
         allowOrigins: ['*'], // bearer tokens, no cookies: any origin may call
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+        // Every method the API's routes use (agents PATCH tickets, admins PATCH employees and customers).
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PATCH, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
         allowHeaders: ['authorization', 'content-type'],
       },
     });

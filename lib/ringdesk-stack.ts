@@ -5,7 +5,10 @@ import type { Construct } from 'constructs';
 import type { TenantConfig } from '#shared/config.ts';
 import { Core } from './core.ts';
 import { AgentConnections } from './features/agent-connections.ts';
+import { ApiDocs } from './features/api-docs.ts';
 import { CallSweeper } from './features/call-sweeper.ts';
+import { Directory } from './features/directory.ts';
+import { Helpdesk } from './features/helpdesk.ts';
 import { Notifications } from './features/notifications.ts';
 import { PbxIngest } from './features/pbx-ingest.ts';
 import { ReadApi } from './features/read-api.ts';
@@ -33,6 +36,9 @@ export class RingdeskStack extends Stack {
     new Notifications(this, 'Notifications', features);
     new AgentConnections(this, 'AgentConnections', features);
     new CallSweeper(this, 'CallSweeper', features);
+    new Directory(this, 'Directory', features);
+    new ApiDocs(this, 'ApiDocs', features);
+    new Helpdesk(this, 'Helpdesk', features);
 
     new CfnOutput(this, 'HttpUrl', { value: core.httpApi.apiEndpoint });
     new CfnOutput(this, 'WebSocketUrl', { value: core.webSocketStage.url });

@@ -13,8 +13,10 @@ export const tenantConfigSchema = z.object({
   timeZone: z.string().default('UTC'),
   /** HS256 secret that signs agent and admin tokens (at least 32 characters). */
   authSecret: z.string().min(32),
-  /** Customer fields shown in the pop-up (N1). */
-  popupFields: z.array(z.enum(['fullName', 'email', 'company', 'phones', 'note'])).default(['fullName', 'email', 'company']),
+  /** Customer fields shown in the pop-up (N1); `custom:<name>` shows the custom field `<name>`. */
+  popupFields: z
+    .array(z.union([z.enum(['fullName', 'email', 'company', 'phones', 'note']), z.string().regex(/^custom:[\p{L}\p{N}_. -]{1,64}$/u, 'custom fields are custom:<name>')]))
+    .default(['fullName', 'email', 'company']),
   /** A call still ringing this long after its last event is finalized by the sweeper (no hangup ever came). */
   ringingTimeoutMinutes: z.number().int().positive().default(15),
   /** A call still in conversation this long after its last event is finalized by the sweeper. */

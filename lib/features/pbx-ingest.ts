@@ -5,6 +5,7 @@ import { HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct } from 'constructs';
 import { AppFunction } from '../app-function.ts';
+import { rebuildCallRoute, webhookRoutes } from '#shared/http/routes/core.ts';
 import type { FeatureProps } from '../core.ts';
 
 export class PbxIngest extends Construct {
@@ -20,14 +21,16 @@ export class PbxIngest extends Construct {
     const integration = new HttpLambdaIntegration('IngestWebhookIntegration', this.ingestWebhook, {
       payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
     });
-    for (const path of ['/webhooks/{tenant}/{provider}', '/webhooks/{tenant}/{provider}/{path+}']) {
-      core.httpApi.addRoutes({ path, methods: [HttpMethod.POST, HttpMethod.GET], integration });
+    // Paths and methods from the route specs (shared/http/routes/core.ts), one route per path with both methods.
+    for (const path of new Set(webhookRoutes.map((r) => r.path))) {
+      const methods = webhookRoutes.filter((r) => r.path === path).map((r) => HttpMethod[r.method]);
+      core.httpApi.addRoutes({ path, methods, integration });
     }
     // Admins re-derive a call from its archived raw deliveries with the current adapters.
     this.rebuildCall = new AppFunction(this, 'rebuild-call').bindTable(core.table, 'RW').bindBus(core.bus).bindTenant(config);
     core.httpApi.addRoutes({
-      path: '/calls/{id}/rebuild',
-      methods: [HttpMethod.POST],
+      path: rebuildCallRoute.path,
+      methods: [HttpMethod[rebuildCallRoute.method]],
       integration: new HttpLambdaIntegration('RebuildCallIntegration', this.rebuildCall, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 }),
     });
   }

@@ -3,13 +3,15 @@ import { HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct } from 'constructs';
 import { AppFunction, pascalCase } from '../app-function.ts';
+import { getCallRoute, getTicketRoute, listCallsRoute, listTicketsRoute } from '#shared/http/routes/core.ts';
 import type { FeatureProps } from '../core.ts';
 
+// Paths come from the route specs (shared/http/routes/core.ts), the same ones the handlers and the OpenAPI document use.
 const routes = [
-  { name: 'list-calls', path: '/calls' },
-  { name: 'get-call', path: '/calls/{id}' },
-  { name: 'list-tickets', path: '/tickets' },
-  { name: 'get-ticket', path: '/tickets/{id}' },
+  { name: 'list-calls', path: listCallsRoute.path },
+  { name: 'get-call', path: getCallRoute.path },
+  { name: 'list-tickets', path: listTicketsRoute.path },
+  { name: 'get-ticket', path: getTicketRoute.path },
 ] as const;
 
 export class ReadApi extends Construct {

@@ -1,9 +1,10 @@
 // Call items: the reduced call plus the set of its canonical events, written with optimistic concurrency.
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Call, CanonicalEvent } from '../domain/call.ts';
 import { conditionally, ddb, decodeCursor, encodeCursor, keys, tableName } from './dynamo.ts';
 import type { OutboxEntry } from './publisher.ts';
 import { lastActivity } from '../domain/stale-calls.ts';
+import { phoneCallsIndex } from './call-customers-repo.ts';
 
 export interface CallRecord {
   call: Call | null;
@@ -19,25 +20,40 @@ export async function loadCallRecord(tenant: string, callId: string): Promise<Ca
   return { call: item['call'] as Call, events: item['events'] as CanonicalEvent[], version: item['version'] as number, outbox: (item['outbox'] ?? []) as OutboxEntry[] };
 }
 
-/** Writes version `expected + 1`; false when another delivery won the race (the caller re-reads and retries). */
+/**
+ * Writes version `expected + 1`; false when another delivery won the race (the caller re-reads and retries).
+ * An UpdateItem rather than a Put, so attributes other writers own on the item (the customer link
+ * `customerId`, E2) survive. GSI2 holds the call while it is open (sweeper) and, once ended, under
+ * its customer number (past calls of a number, E2).
+ */
 export async function saveCallRecord(tenant: string, call: Call, events: CanonicalEvent[], outbox: OutboxEntry[], expected: number): Promise<boolean> {
+  const gsi2 =
+    call.status !== 'ended'
+      ? { pk: keys.openCalls(tenant), sk: `${lastActivity(call)}#${call.id}` }
+      : call.customerNumber
+        ? { pk: phoneCallsIndex(tenant, call.customerNumber), sk: `${call.startedAt}#${call.id}` }
+        : null;
+  const values: Record<string, unknown> = {
+    ':g1pk': keys.callsIndex(tenant),
+    ':g1sk': `${call.startedAt}#${call.id}`,
+    ':call': call,
+    ':events': events,
+    ':outbox': outbox,
+    ':next': expected + 1,
+    ...(gsi2 ? { ':g2pk': gsi2.pk, ':g2sk': gsi2.sk } : {}),
+    ...(expected === 0 ? {} : { ':v': expected }),
+  };
   return conditionally(
     ddb.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: tableName,
-        Item: {
-          ...keys.call(tenant, call.id),
-          GSI1PK: keys.callsIndex(tenant),
-          GSI1SK: `${call.startedAt}#${call.id}`,
-          // Sparse index of unfinished calls, oldest activity first, for the sweeper (no Scan).
-          ...(call.status === 'ended' ? {} : { GSI2PK: keys.openCalls(tenant), GSI2SK: `${lastActivity(call)}#${call.id}` }),
-          call,
-          events,
-          outbox,
-          version: expected + 1,
-        },
+        Key: keys.call(tenant, call.id),
+        UpdateExpression:
+          'SET GSI1PK = :g1pk, GSI1SK = :g1sk, #call = :call, events = :events, outbox = :outbox, version = :next' +
+          (gsi2 ? ', GSI2PK = :g2pk, GSI2SK = :g2sk' : ' REMOVE GSI2PK, GSI2SK'),
         ConditionExpression: expected === 0 ? 'attribute_not_exists(PK)' : 'version = :v',
-        ExpressionAttributeValues: expected === 0 ? undefined : { ':v': expected },
+        ExpressionAttributeNames: { '#call': 'call' },
+        ExpressionAttributeValues: values,
       }),
     ),
   );
@@ -58,12 +74,22 @@ export async function clearCallOutbox(tenant: string, callId: string, version: n
   );
 }
 
-export async function getCall(tenant: string, callId: string): Promise<Call | null> {
-  const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.call(tenant, callId), ProjectionExpression: '#c', ExpressionAttributeNames: { '#c': 'call' } }));
-  return (out.Item?.['call'] as Call | undefined) ?? null;
+/** A call as the API shows it: the reduced call plus, once known, the customer it is with (E2). */
+export type CallView = Call & { customerId?: string };
+
+function callView(item: Record<string, unknown>): CallView {
+  const call = item['call'] as Call;
+  return item['customerId'] ? { ...call, customerId: item['customerId'] as string } : call;
 }
 
-export async function listCalls(tenant: string, limit: number, cursor?: string): Promise<{ items: Call[]; next: string | null }> {
+export async function getCall(tenant: string, callId: string): Promise<CallView | null> {
+  const out = await ddb.send(
+    new GetCommand({ TableName: tableName, Key: keys.call(tenant, callId), ProjectionExpression: '#c, customerId', ExpressionAttributeNames: { '#c': 'call' } }),
+  );
+  return out.Item?.['call'] ? callView(out.Item) : null;
+}
+
+export async function listCalls(tenant: string, limit: number, cursor?: string): Promise<{ items: CallView[]; next: string | null }> {
   const partition = keys.callsIndex(tenant);
   const out = await ddb.send(
     new QueryCommand({
@@ -72,14 +98,14 @@ export async function listCalls(tenant: string, limit: number, cursor?: string):
       KeyConditionExpression: 'GSI1PK = :pk',
       ExpressionAttributeValues: { ':pk': partition },
       // Only the call, not its stored events: list pages stay small.
-      ProjectionExpression: '#c',
+      ProjectionExpression: '#c, customerId',
       ExpressionAttributeNames: { '#c': 'call' },
       ScanIndexForward: false,
       Limit: limit,
       ExclusiveStartKey: decodeCursor(cursor, partition),
     }),
   );
-  return { items: (out.Items ?? []).map((i) => i['call'] as Call), next: encodeCursor(out.LastEvaluatedKey) };
+  return { items: (out.Items ?? []).map(callView), next: encodeCursor(out.LastEvaluatedKey) };
 }
 
 /** Unfinished calls whose latest activity is before `before`, oldest first. */

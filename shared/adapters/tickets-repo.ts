@@ -1,7 +1,8 @@
 // Ticket items and the per-call ticket marker. Every write that makes or extends a ticket from a call
 // is one transaction with the marker, so a redelivered `Call Ended` can never make a second ticket.
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Ticket, TicketStatus } from '../domain/ticket.ts';
+import { normalizeTicket, type Ticket, type TicketStatus } from '../domain/ticket.ts';
+import type { LegPlanKind } from '../domain/call-ticket-rules.ts';
 import { conditionally, ddb, decodeCursor, encodeCursor, keys, tableName } from './dynamo.ts';
 import type { OutboxEntry } from './publisher.ts';
 
@@ -30,30 +31,7 @@ function ticketItem(tenant: string, ticket: Ticket, version: number) {
 
 export async function getTicketRecord(tenant: string, id: string): Promise<TicketRecord | null> {
   const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.ticket(tenant, id), ConsistentRead: true }));
-  return out.Item ? { ticket: out.Item['ticket'] as Ticket, version: out.Item['version'] as number } : null;
-}
-
-/** What a call's ticket decision was; a later, better-informed decision may replace `missed` by `answered`. */
-export type MarkerKind = 'missed' | 'answered';
-
-export interface CallTicketMarker {
-  ticketId: string | null;
-  kind: MarkerKind | null;
-  outbox: OutboxEntry[];
-}
-
-export async function getCallTicketMarker(tenant: string, callId: string): Promise<CallTicketMarker | null> {
-  const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.callTicket(tenant, callId), ConsistentRead: true }));
-  if (!out.Item) return null;
-  return {
-    ticketId: (out.Item['ticketId'] as string | null) ?? null,
-    kind: (out.Item['kind'] as MarkerKind | undefined) ?? null,
-    outbox: (out.Item['outbox'] ?? []) as OutboxEntry[],
-  };
-}
-
-export async function clearCallTicketOutbox(tenant: string, callId: string): Promise<void> {
-  await ddb.send(new UpdateCommand({ TableName: tableName, Key: keys.callTicket(tenant, callId), UpdateExpression: 'SET outbox = :e', ExpressionAttributeValues: { ':e': [] } }));
+  return out.Item ? { ticket: normalizeTicket(out.Item['ticket'] as Ticket), version: out.Item['version'] as number } : null;
 }
 
 export async function getMissedGroup(tenant: string, number: string): Promise<MissedGroup | null> {
@@ -67,61 +45,7 @@ export interface TicketPut {
   expectedVersion: number;
 }
 
-export interface CallTicketWrite {
-  callId: string;
-  kind: MarkerKind;
-  /** The ticket the call now belongs to. */
-  ticketId: string;
-  outbox: OutboxEntry[];
-  tickets: TicketPut[];
-  /** The missed-call group to open (`open`) or touch (`touch`, it must still point at `ticketId`). */
-  group?: { number: string; lastMissedAt: string; mode: 'open' | 'touch' };
-  /** Set when this write replaces an earlier `missed` decision for the call. */
-  replaces?: 'missed';
-}
-
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
-
-/** One transaction: marker (one decision per call) + tickets (new, or unchanged since read) + missed-call group. False on a lost race. */
-export async function writeCallTicket(tenant: string, w: CallTicketWrite): Promise<boolean> {
-  const items: TransactItems = [
-    {
-      Put: {
-        TableName: tableName,
-        Item: { ...keys.callTicket(tenant, w.callId), ticketId: w.ticketId, kind: w.kind, outbox: w.outbox },
-        ConditionExpression: w.replaces ? '#k = :was' : 'attribute_not_exists(PK)',
-        ExpressionAttributeNames: w.replaces ? { '#k': 'kind' } : undefined,
-        ExpressionAttributeValues: w.replaces ? { ':was': w.replaces } : undefined,
-      },
-    },
-    ...w.tickets.map(({ ticket, expectedVersion }) => ({
-      Put: {
-        TableName: tableName,
-        Item: ticketItem(tenant, ticket, expectedVersion + 1),
-        ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(PK)' : 'version = :v',
-        ExpressionAttributeValues: expectedVersion === 0 ? undefined : { ':v': expectedVersion },
-      },
-    })),
-  ];
-  if (w.group) {
-    const groupKey = keys.missedGroup(tenant, w.group.number);
-    items.push(
-      w.group.mode === 'open'
-        ? // M5: only one open missed-call group per number, whoever commits first wins.
-          { Put: { TableName: tableName, Item: { ...groupKey, ticketId: w.ticketId, lastMissedAt: w.group.lastMissedAt }, ConditionExpression: 'attribute_not_exists(PK)' } }
-        : {
-            Update: {
-              TableName: tableName,
-              Key: groupKey,
-              UpdateExpression: 'SET lastMissedAt = :at',
-              ConditionExpression: 'ticketId = :t',
-              ExpressionAttributeValues: { ':at': w.group.lastMissedAt, ':t': w.ticketId },
-            },
-          },
-    );
-  }
-  return conditionally(ddb.send(new TransactWriteCommand({ TransactItems: items })));
-}
 
 /** M2: a conversation with the customer closes the open group, unless a later missed call already touched it. */
 export async function closeMissedGroup(tenant: string, number: string, conversationAt: string): Promise<void> {
@@ -157,5 +81,118 @@ export async function listTickets(tenant: string, status: TicketStatus | undefin
       ExclusiveStartKey: decodeCursor(cursor, partition),
     }),
   );
-  return { items: (out.Items ?? []).map((i) => i['ticket'] as Ticket), next: encodeCursor(out.LastEvaluatedKey) };
+  return { items: (out.Items ?? []).map((i) => normalizeTicket(i['ticket'] as Ticket)), next: encodeCursor(out.LastEvaluatedKey) };
 }
+
+// ---- per call + leg markers (docs/adr/0003-ticket-rules.md) ----
+
+/** One leg's decision: the ticket its message is in, and by which rule kind. */
+export interface LegMarker {
+  ticketId: string;
+  kind: LegPlanKind;
+}
+
+/** The call's marker item: a decision per leg (`-` = the call as a whole, missed), versioned. */
+export interface CallMarker {
+  exists: boolean;
+  /** 0 for a missing or a pre-leg marker item. */
+  version: number;
+  legs: Record<string, LegMarker>;
+  outbox: OutboxEntry[];
+}
+
+/** Reads the call's marker; a marker of the one-decision-per-call era maps its decision to a leg. */
+export async function getCallMarker(tenant: string, callId: string, legacyAnsweredLeg: string | null): Promise<CallMarker> {
+  const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.callTicket(tenant, callId), ConsistentRead: true }));
+  const item = out.Item;
+  if (!item) return { exists: false, version: 0, legs: {}, outbox: [] };
+  const outbox = (item['outbox'] ?? []) as OutboxEntry[];
+  if (item['legs']) return { exists: true, version: item['mv'] as number, legs: item['legs'] as Record<string, LegMarker>, outbox };
+  const legs: Record<string, LegMarker> = {};
+  const ticketId = item['ticketId'] as string | null | undefined;
+  if (ticketId && item['kind'] === 'missed') legs['-'] = { ticketId, kind: 'missed' };
+  else if (ticketId) legs[legacyAnsweredLeg ?? '-'] = { ticketId, kind: 'auto' };
+  return { exists: true, version: 0, legs, outbox };
+}
+
+export interface CallTicketsWrite {
+  callId: string;
+  /** The marker as read (for the condition) and its new legs and outbox. */
+  marker: CallMarker;
+  legs: Record<string, LegMarker>;
+  outbox: OutboxEntry[];
+  tickets: TicketPut[];
+  deletes: { id: string; expectedVersion: number }[];
+  /** The missed-call group to open (`open`) or touch (`touch`, it must still point at `ticketId`). */
+  group?: { number: string; ticketId: string; lastMissedAt: string; mode: 'open' | 'touch' };
+}
+
+/** One transaction: the call's marker (unchanged since read) + tickets (new or unchanged since read) + deletes + group. False on a lost race. */
+export async function writeCallTickets(tenant: string, w: CallTicketsWrite): Promise<boolean> {
+  const m = w.marker;
+  const markerCondition = !m.exists
+    ? { ConditionExpression: 'attribute_not_exists(PK)' }
+    : m.version === 0
+      ? { ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(mv)' }
+      : { ConditionExpression: 'mv = :mv', ExpressionAttributeValues: { ':mv': m.version } };
+  const items: TransactItems = [
+    { Put: { TableName: tableName, Item: { ...keys.callTicket(tenant, w.callId), legs: w.legs, outbox: w.outbox, mv: m.version + 1 }, ...markerCondition } },
+    ...w.tickets.map(({ ticket, expectedVersion }) => ({
+      Put: {
+        TableName: tableName,
+        Item: ticketItem(tenant, ticket, expectedVersion + 1),
+        ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(PK)' : 'version = :v',
+        ExpressionAttributeValues: expectedVersion === 0 ? undefined : { ':v': expectedVersion },
+      },
+    })),
+    ...w.deletes.map(({ id, expectedVersion }) => ({
+      Delete: { TableName: tableName, Key: keys.ticket(tenant, id), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } },
+    })),
+  ];
+  if (w.group) {
+    const groupKey = keys.missedGroup(tenant, w.group.number);
+    items.push(
+      w.group.mode === 'open'
+        ? // M5: only one open missed-call group per number, whoever commits first wins.
+          { Put: { TableName: tableName, Item: { ...groupKey, ticketId: w.group.ticketId, lastMissedAt: w.group.lastMissedAt }, ConditionExpression: 'attribute_not_exists(PK)' } }
+        : {
+            Update: {
+              TableName: tableName,
+              Key: groupKey,
+              UpdateExpression: 'SET lastMissedAt = :at',
+              ConditionExpression: 'ticketId = :t',
+              ExpressionAttributeValues: { ':at': w.group.lastMissedAt, ':t': w.group.ticketId },
+            },
+          },
+    );
+  }
+  return conditionally(ddb.send(new TransactWriteCommand({ TransactItems: items })));
+}
+
+/** Empties the marker's outbox once its entries are on the bus, unless a newer decision replaced it. */
+export async function clearCallMarkerOutbox(tenant: string, callId: string, version: number): Promise<void> {
+  await conditionally(
+    ddb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.callTicket(tenant, callId),
+        UpdateExpression: 'SET outbox = :e',
+        ConditionExpression: 'mv = :mv',
+        ExpressionAttributeValues: { ':e': [], ':mv': version },
+      }),
+    ),
+  );
+}
+
+/** A ticket written by the HTTP API: new (`expectedVersion` 0) or unchanged since read. False on a lost race. */
+export async function putTicket(tenant: string, ticket: Ticket, expectedVersion: number, extra: TransactItems = []): Promise<boolean> {
+  const put = {
+    TableName: tableName,
+    Item: ticketItem(tenant, ticket, expectedVersion + 1),
+    ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(PK)' : 'version = :v',
+    ExpressionAttributeValues: expectedVersion === 0 ? undefined : { ':v': expectedVersion },
+  };
+  return conditionally(ddb.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...extra] })));
+}
+
+export type { TransactItems };

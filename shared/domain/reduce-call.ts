@@ -243,7 +243,8 @@ export function callTransitions(before: Call | null, after: Call): CallTransitio
   // A pop-up for a call that already ended would be noise; `Call Ended` closes the others.
   const ringing = after.status === 'ended' ? [] : after.offeredTo.filter((id) => !known.has(id));
   const answered = after.answeredAt !== null && (before?.answeredAt ?? null) === null;
-  const relevant = (c: Call) => stable([c.outcome, c.legs, c.answeredBy, c.customerNumber]);
+  // The recording too: a recording that arrives after the end must reach the ticket messages of the call.
+  const relevant = (c: Call) => stable([c.outcome, c.legs, c.answeredBy, c.customerNumber, c.recordingUrl]);
   const ended = after.status === 'ended' && (before?.status !== 'ended' || relevant(before) !== relevant(after));
   return { ringing, answered, ended };
 }

@@ -5,7 +5,8 @@ export type TicketStatus = 'open' | 'pending' | 'closed';
 
 export interface TicketMessage {
   id: string;
-  kind: 'call' | 'note';
+  /** `call_attempt`: an outgoing call from the ticket the customer did not answer (T7). */
+  kind: 'call' | 'call_attempt' | 'note';
   callId: string | null;
   authorId: string | null;
   body: string;
@@ -19,8 +20,16 @@ export interface Ticket {
   channel: 'calls';
   subject: string;
   status: TicketStatus;
-  /** Red handset: the ticket was opened by a missed call (M1). */
+  /** The ticket was opened by a missed call (M1); kept for compatibility, see `missedState`. */
   missed: boolean;
+  /** M1/M3: red handset (`missed`) until an answered outgoing call with a recording is added (`resolved`, green). */
+  missedState: MissedState;
+  /** Outgoing calls added to a missed-call ticket, answered or not. */
+  callbackAttempts: number;
+  /** When the customer of a missed-call ticket first answered a callback. */
+  firstCallbackAt: string | null;
+  /** From the first missed call's message to the first answered callback. */
+  timeToCallbackSeconds: number | null;
   assigneeId: string | null;
   customerId: string | null;
   customerNumber: string | null;
@@ -30,6 +39,19 @@ export interface Ticket {
   updatedAt: string;
 }
 
+export type MissedState = 'missed' | 'resolved' | null;
+
+/** Tickets stored before `missedState` and the callback fields existed read as if they had them. */
+export function normalizeTicket(t: Ticket): Ticket {
+  return {
+    ...t,
+    missedState: t.missedState !== undefined ? t.missedState : t.missed ? 'missed' : null,
+    callbackAttempts: t.callbackAttempts ?? 0,
+    firstCallbackAt: t.firstCallbackAt ?? null,
+    timeToCallbackSeconds: t.timeToCallbackSeconds ?? null,
+  };
+}
+
 export type CallTicketDecision =
   | { kind: 'none'; reason: 'not_ended' | 'never_reached_employee' | 'no_outcome' }
   /** M1/M2: open or extend the missed-call ticket of the customer's number. */
@@ -37,9 +59,9 @@ export type CallTicketDecision =
   /** T4: answered and the agent did nothing in the helpdesk → closed ticket, assignee = answerer. */
   | { kind: 'answered'; subject: string; status: TicketStatus; assigneeId: string };
 
-const subjects = {
-  en: { missed: (n: string) => `Missed call from ${n}`, incoming: (n: string) => `Incoming call from ${n}`, outgoing: (n: string) => `Outgoing call to ${n}` },
-  ru: { missed: (n: string) => `Пропущенный звонок от ${n}`, incoming: (n: string) => `Входящий звонок от ${n}`, outgoing: (n: string) => `Исходящий звонок на ${n}` },
+export const subjects = {
+  en: { missed: (n: string) => `Missed call from ${n}`, incoming: (n: string) => `Incoming call from ${n}`, outgoing: (n: string) => `Outgoing call to ${n}`, attempt: 'Call attempt: no answer' },
+  ru: { missed: (n: string) => `Пропущенный звонок от ${n}`, incoming: (n: string) => `Входящий звонок от ${n}`, outgoing: (n: string) => `Исходящий звонок на ${n}`, attempt: 'Попытка звонка: нет ответа' },
 } as const;
 
 export type Locale = keyof typeof subjects;

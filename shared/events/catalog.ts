@@ -53,7 +53,16 @@ export const ticketSchema = z.object({
   channel: z.literal('calls'),
   subject: z.string(),
   status: z.enum(['open', 'pending', 'closed']),
+  /** The ticket was opened by a missed call (kept for compatibility; see missedState). */
   missed: z.boolean(),
+  /** M1/M3: `missed` (red handset) until an answered outgoing call with a recording resolves it (green). */
+  missedState: z.enum(['missed', 'resolved']).nullable().optional(),
+  /** Outgoing calls added to a missed-call ticket, answered or not. */
+  callbackAttempts: z.number().int().optional(),
+  /** When the customer of a missed-call ticket first answered a callback. */
+  firstCallbackAt: z.string().nullable().optional(),
+  /** Seconds from the first missed call to the first answered callback. */
+  timeToCallbackSeconds: z.number().nullable().optional(),
   assigneeId: z.string().nullable(),
   customerId: z.string().nullable(),
   customerNumber: z.string().nullable(),
@@ -61,7 +70,7 @@ export const ticketSchema = z.object({
   messages: z.array(
     z.object({
       id: z.string(),
-      kind: z.enum(['call', 'note']),
+      kind: z.enum(['call', 'call_attempt', 'note']),
       callId: z.string().nullable(),
       authorId: z.string().nullable(),
       body: z.string(),

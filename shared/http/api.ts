@@ -24,7 +24,7 @@ export interface RouteSpec {
   response: z.ZodType;
   /** 2xx status, default 200. */
   status?: number;
-  /** The 4xx statuses this route can answer besides 400/401/403. */
+  /** The error statuses this route can answer besides 400/401/403 (e.g. 404, 409, 502). */
   errors?: number[];
 }
 

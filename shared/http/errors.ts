@@ -1,4 +1,12 @@
 // Domain errors mapped to HTTP in one place; clients see `{ error, message }`, never an exception.
+import { z } from 'zod';
+
+/** The body of every error response: a stable machine code and a human message, nothing else. */
+export const errorResponseSchema = z.strictObject({
+  error: z.string().describe('Stable machine-readable code, e.g. `not_found`, `invalid_query`, `unauthorized`.'),
+  message: z.string().describe('Human-readable explanation; never contains data of the resource.'),
+});
+
 export class AppError extends Error {
   constructor(
     readonly statusCode: number,

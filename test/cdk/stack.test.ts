@@ -115,16 +115,18 @@ describe('functions', () => {
   });
 
   it('get env vars only for what they are bound to', () => {
-    const bus = new Set(['ingest-webhook', 'create-call-ticket', 'finalize-stale-calls', 'rebuild-call']);
-    const ws = new Set(['notify-agents', 'ws-default']);
-    const noTable = new Set(['ws-authorize']);
+    const bus = new Set(['ingest-webhook', 'create-call-ticket', 'finalize-stale-calls', 'rebuild-call', 'act-on-call', 'act-on-ticket']);
+    const ws = new Set(['notify-agents', 'ws-default', 'act-on-call', 'act-on-ticket']);
+    const noTable = new Set(['ws-authorize', 'get-openapi']);
+    // The public API document needs no tenant settings (and so holds no secret).
+    const noTenant = new Set(['get-openapi']);
     const [tableId] = Object.keys(template.findResources('AWS::DynamoDB::Table'));
     const [busId] = Object.keys(template.findResources('AWS::Events::EventBus'));
     for (const name of functionNames) {
       const env = propsOf(name).Environment.Variables;
       expect(env.TABLE_NAME, name).toEqual(noTable.has(name) ? undefined : { Ref: tableId });
-      expect(env.TENANT_ID, name).toBe('demo');
-      expect(JSON.parse(env.TENANT_CONFIG), name).toEqual(demoConfig);
+      expect(env.TENANT_ID, name).toBe(noTenant.has(name) ? undefined : 'demo');
+      if (!noTenant.has(name)) expect(JSON.parse(env.TENANT_CONFIG), name).toEqual(demoConfig);
       expect(env.EVENT_BUS_NAME, name).toEqual(bus.has(name) ? { Ref: busId } : undefined);
       expect(env.WS_MANAGEMENT_URL !== undefined, name).toBe(ws.has(name));
     }
@@ -132,7 +134,7 @@ describe('functions', () => {
 
   it('read-only functions cannot write the table', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources);
-    for (const name of ['list-calls', 'get-call', 'list-tickets', 'get-ticket']) {
+    for (const name of ['list-calls', 'get-call', 'list-tickets', 'get-ticket', 'lookup-caller']) {
       const role = refId(propsOf(name).Role);
       const policy = policies.find((p) => p.Properties.Roles.some((r: any) => r.Ref === role));
       const actions = policy!.Properties.PolicyDocument.Statement.flatMap((s: any) => s.Action);
@@ -160,6 +162,7 @@ describe('event rules', () => {
       source: ['ringdesk.calls', 'ringdesk.tickets'],
       'detail-type': ['Call Ringing', 'Call Answered', 'Call Ended', 'Ticket Created', 'Ticket Updated'],
     },
+    'attribute-call-customer': { source: ['ringdesk.calls'], 'detail-type': ['Call Ended'] },
   };
 
   it('route the tenant bus to their functions with exact patterns', () => {
@@ -235,12 +238,31 @@ describe('APIs', () => {
       'GET /calls/{id}': 'get-call',
       'GET /tickets': 'list-tickets',
       'GET /tickets/{id}': 'get-ticket',
+      'GET /openapi.json': 'get-openapi',
+      'POST /employees': 'manage-employees',
+      'GET /employees': 'manage-employees',
+      'GET /employees/{id}': 'manage-employees',
+      'PATCH /employees/{id}': 'manage-employees',
+      'POST /employees/{id}/deactivate': 'manage-employees',
+      'POST /customers': 'manage-customers',
+      'GET /customers': 'manage-customers',
+      'GET /customers/{id}': 'manage-customers',
+      'PATCH /customers/{id}': 'manage-customers',
+      'POST /customers/{id}/merge': 'manage-customers',
+      'POST /calls/{id}/customer': 'link-call-customer',
+      'GET /lookup': 'lookup-caller',
+      'POST /calls/{id}/ticket-draft': 'act-on-call',
+      'POST /calls/{id}/ticket': 'act-on-call',
+      'POST /calls/{id}/link': 'act-on-call',
+      'POST /tickets/{id}/call': 'act-on-ticket',
+      'PATCH /tickets/{id}': 'act-on-ticket',
+      'POST /tickets/{id}/messages': 'act-on-ticket',
     });
     template.allResourcesProperties('AWS::ApiGatewayV2::Integration', Match.objectLike({ IntegrationType: 'AWS_PROXY' }));
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { PayloadFormatVersion: '2.0' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
-      CorsConfiguration: Match.objectLike({ AllowMethods: ['GET', 'POST'] }),
+      CorsConfiguration: Match.objectLike({ AllowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] }),
     });
   });
 

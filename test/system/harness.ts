@@ -1,5 +1,8 @@
 // Drives the local runtime the way a PBX and an agent would: HTTP webhooks in, WebSocket frames out.
 import { createHmac, randomInt } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
@@ -14,8 +17,11 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(opts: { chaos?: { duplicate?: boolean; shuffle?: boolean } } = {}): Promise<Harness> {
-  const { runtime, info } = await startTenant({ skipSynth: true, tenant: 'demo', httpPort: 0, wsPort: 0, retryDelaysMs: [100, 200], logLevel: 'ERROR', ...opts });
+export async function startHarness(opts: { chaos?: { duplicate?: boolean; shuffle?: boolean }; tenantConfigFile?: string } = {}): Promise<Harness> {
+  // Another tenant's settings are baked into its template: synthesized into a temp dir first (~30 s).
+  const { tenantConfigFile, ...rest } = opts;
+  const tenant = tenantConfigFile ? { tenantConfigFile, outDir: mkdtempSync(join(tmpdir(), 'ringdesk-tenant-')) } : { skipSynth: true, tenant: 'demo' };
+  const { runtime, info } = await startTenant({ ...tenant, httpPort: 0, wsPort: 0, retryDelaysMs: [100, 200], logLevel: 'ERROR', ...rest });
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: info.dynamodbUrl, region: info.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
   return { runtime, info, ddb, stop: () => runtime.stop() };
 }

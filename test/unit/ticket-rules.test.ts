@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Call } from '#shared/domain/call.ts';
 import { callMessage, decideCallTicket } from '#shared/domain/ticket.ts';
+import { decideLegTickets, putCallInTicket, type AgentAction, type DialIntent } from '#shared/domain/call-ticket-rules.ts';
+import type { Ticket } from '#shared/domain/ticket.ts';
 
 function call(overrides: Partial<Call>): Call {
   return {
@@ -69,5 +71,80 @@ describe('decideCallTicket', () => {
   it('callMessage carries the call, the answerer and the recording', () => {
     const m = callMessage(call({ answeredBy: 'emp-101', recordingUrl: 'https://rec.example/1.mp3' }), 'm1');
     expect(m).toEqual({ id: 'm1', kind: 'call', callId: 'c_1', authorId: 'emp-101', body: '', recordingUrl: 'https://rec.example/1.mp3', createdAt: '2026-11-21T10:00:20.000Z' });
+  });
+});
+
+// ---- per-leg rules with agent actions and click-to-call (decideLegTickets, putCallInTicket) ----
+
+const leg = (employeeId: string, answeredAt: string | null) => ({ id: `emp:${employeeId}`, employeeId, agent: {}, state: 'ended' as const, offeredAt: '2026-11-21T10:00:00.000Z', answeredAt, endedAt: '2026-11-21T10:05:00.000Z', talkSeconds: 10 });
+const answered = (over: Partial<Call> = {}) => call({ outcome: 'answered', answeredBy: 'emp-101', answeredAt: '2026-11-21T10:00:05.000Z', legs: [leg('emp-101', '2026-11-21T10:00:05.000Z')], ...over });
+const act = (employeeId: string, kind: AgentAction['kind'], ticketId: string | null = null): AgentAction => ({ callId: 'c_1', employeeId, kind, ticketId, summary: kind === 'draft' ? null : 'sum', at: '2026-11-21T10:01:00.000Z' });
+const outbound = (over: Partial<Call> = {}) => answered({ direction: 'outbound', from: '+74951234567', to: '+79169998877', customerNumber: '+79169998877', offeredTo: [], ...over });
+const dial: DialIntent = { ticketId: 'tk-missed', employeeId: 'emp-101', customerNumber: '+79169998877', commandId: 'cmd', provider: 'mango', providerCallId: null, createdAt: '2026-11-21T09:59:00.000Z' };
+
+describe('decideLegTickets', () => {
+  it('T1: a ticket the agent created takes the call and closes the open missed-call ticket of the number (M4a)', () => {
+    const plan = decideLegTickets(answered(), [act('emp-101', 'draft'), act('emp-101', 'ticket', 'tk-1')], null, 'en');
+    expect(plan.legs).toEqual([{ leg: 'emp-101', rule: 'T1', kind: 'own', ticketId: 'tk-1', summary: 'sum' }]);
+    expect(plan.closeMissedTicketOf).toBe('+79161234567');
+  });
+
+  it('T2: a linked call goes into that ticket', () => {
+    expect(decideLegTickets(answered(), [act('emp-101', 'link', 'tk-2')], null, 'en').legs[0]).toMatchObject({ rule: 'T2', kind: 'into', ticketId: 'tk-2' });
+  });
+
+  it('T3 and T4: draft only → open, nothing → closed, assignee the answerer', () => {
+    expect(decideLegTickets(answered(), [act('emp-101', 'draft')], null, 'en').legs[0]).toMatchObject({ rule: 'T3', kind: 'auto', status: 'open', assigneeId: 'emp-101', subject: 'Incoming call from +79161234567' });
+    expect(decideLegTickets(answered(), [], null, 'en').legs[0]).toMatchObject({ rule: 'T4', kind: 'auto', status: 'closed' });
+  });
+
+  it('T5: each answered leg is decided on its own; the leg only passed on is closed', () => {
+    const c = answered({ legs: [leg('emp-101', '2026-11-21T10:00:05.000Z'), leg('emp-102', '2026-11-21T10:01:05.000Z')] });
+    const plan = decideLegTickets(c, [act('emp-102', 'draft'), act('emp-999', 'ticket', 'tk-x')], null, 'en');
+    expect(plan.legs.map((l) => [l.leg, l.rule])).toEqual([['emp-101', 'T5'], ['emp-102', 'T3']]);
+  });
+
+  it('T7: a call from a ticket goes into it answered, or leaves an attempt when not answered (M4f)', () => {
+    expect(decideLegTickets(outbound(), [], dial, 'en').legs).toEqual([{ leg: 'emp-101', rule: 'T7', kind: 'into', ticketId: 'tk-missed', summary: null }]);
+    const notAnswered = outbound({ outcome: 'not_answered', answeredBy: null, answeredAt: null, legs: [leg('emp-101', null)] });
+    expect(decideLegTickets(notAnswered, [], dial, 'en').legs).toEqual([{ leg: 'emp-101', rule: 'T7', kind: 'attempt', ticketId: 'tk-missed' }]);
+  });
+
+  it('T8: an outgoing softphone call with nothing done is a closed "Outgoing call to" ticket', () => {
+    expect(decideLegTickets(outbound(), [], null, 'en').legs[0]).toMatchObject({ rule: 'T8', kind: 'auto', status: 'closed', subject: 'Outgoing call to +79169998877' });
+  });
+
+  it('T9, M1: no employee → nothing; missed → the call-level missed plan', () => {
+    expect(decideLegTickets(call({ outcome: 'ivr_only', offeredTo: [] }), [], null, 'en')).toMatchObject({ legs: [], reason: 'never_reached_employee' });
+    expect(decideLegTickets(call({}), [], null, 'en').legs).toEqual([{ leg: '-', rule: 'M1', kind: 'missed', subject: 'Missed call from +79161234567', groupNumber: '+79161234567' }]);
+  });
+});
+
+describe('putCallInTicket', () => {
+  const missedTicket: Ticket = {
+    id: 'tk-missed', tenantId: 'demo', channel: 'calls', subject: 'Missed call from +79169998877', status: 'open', missed: true, missedState: 'missed',
+    callbackAttempts: 0, firstCallbackAt: null, timeToCallbackSeconds: null, assigneeId: null, customerId: null, customerNumber: '+79169998877', callIds: ['c_0'],
+    messages: [{ id: 'm0', kind: 'call', callId: 'c_0', authorId: null, body: '', recordingUrl: null, createdAt: '2026-11-21T09:00:00.000Z' }],
+    createdAt: '2026-11-21T09:00:01.000Z', updatedAt: '2026-11-21T09:00:01.000Z',
+  };
+
+  it('M3, M4c: an answered callback with a recording resolves the missed call, makes it pending and times the callback', () => {
+    const t = putCallInTicket(missedTicket, outbound({ recordingUrl: 'https://rec/1.mp3' }), { employeeId: 'emp-101', status: 'pending' }, 'm1', 'now');
+    expect(t).toMatchObject({ status: 'pending', missedState: 'resolved', callbackAttempts: 1, firstCallbackAt: '2026-11-21T10:00:05.000Z', timeToCallbackSeconds: 3605 });
+    // Idempotent: the same call again changes nothing.
+    expect(putCallInTicket(t, outbound({ recordingUrl: 'https://rec/1.mp3' }), { employeeId: 'emp-101', status: 'pending' }, 'm2', 'later')).toBe(t);
+  });
+
+  it('M3: without a recording the flag stays missed until the recording arrives', () => {
+    const t = putCallInTicket(missedTicket, outbound(), { employeeId: 'emp-101' }, 'm1', 'now');
+    expect(t.missedState).toBe('missed');
+    expect(putCallInTicket(t, outbound({ recordingUrl: 'https://rec/2.mp3' }), { employeeId: 'emp-101' }, 'm2', 'later').missedState).toBe('resolved');
+  });
+
+  it('M4f: an unanswered callback is an attempt: counted, status and flag unchanged', () => {
+    const c = outbound({ outcome: 'not_answered', answeredBy: null, answeredAt: null });
+    const t = putCallInTicket(missedTicket, c, { employeeId: 'emp-101', attempt: true }, 'm1', 'now');
+    expect(t).toMatchObject({ status: 'open', missedState: 'missed', callbackAttempts: 1, firstCallbackAt: null });
+    expect(t.messages.at(-1)).toMatchObject({ kind: 'call_attempt', body: 'Call attempt: no answer' });
   });
 });

@@ -1,0 +1,127 @@
+// The routes that came before the helpdesk actions: call log and tickets (read), rebuild (admin),
+// the provider webhooks (public, signed by the provider) and the API document itself (public).
+// Pure data: no AWS, no tenant settings, so the OpenAPI generator and the tests can import it.
+import { z } from 'zod';
+import { callSchema, ticketSchema } from '../../events/catalog.ts';
+import type { RouteSpec } from '../api.ts';
+import { pageQuery } from '../query.ts';
+
+/** Ids of our items (`c_…` calls, ULID tickets, `emp-101`): never a key separator, a dot or a slash. */
+export const resourceId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,128}$/, 'ids are 1 to 128 letters, digits, "_" or "-"')
+  .describe('Item id');
+
+export const idParams = z.object({ id: resourceId });
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    next: z.string().nullable().describe('Cursor of the next page (pass as `cursor`), null on the last page'),
+  });
+}
+
+/** Who reads the call log and tickets: every employee of the tenant (admins may do everything). */
+const readers = ['agent', 'analyst'] as const satisfies RouteSpec['roles'];
+
+export const listCallsRoute = {
+  id: 'listCalls',
+  method: 'GET',
+  path: '/calls',
+  summary: "The tenant's call log, newest first, cursor-paginated (L1)",
+  roles: [...readers],
+  query: pageQuery,
+  response: pageOf(callSchema),
+} satisfies RouteSpec;
+
+export const getCallRoute = {
+  id: 'getCall',
+  method: 'GET',
+  path: '/calls/{id}',
+  summary: 'One call with its legs',
+  roles: [...readers],
+  params: idParams,
+  response: callSchema,
+  errors: [404],
+} satisfies RouteSpec;
+
+export const ticketsQuery = pageQuery.extend({ status: z.enum(['open', 'pending', 'closed']).optional() });
+
+export const listTicketsRoute = {
+  id: 'listTickets',
+  method: 'GET',
+  path: '/tickets',
+  summary: "The tenant's tickets, newest first, optionally by status, cursor-paginated",
+  roles: [...readers],
+  query: ticketsQuery,
+  response: pageOf(ticketSchema),
+} satisfies RouteSpec;
+
+export const getTicketRoute = {
+  id: 'getTicket',
+  method: 'GET',
+  path: '/tickets/{id}',
+  summary: 'One ticket with its messages',
+  roles: [...readers],
+  params: idParams,
+  response: ticketSchema,
+  errors: [404],
+} satisfies RouteSpec;
+
+export const rebuildCallRoute = {
+  id: 'rebuildCall',
+  method: 'POST',
+  path: '/calls/{id}/rebuild',
+  summary: "Re-derive a call from its archived raw deliveries with today's adapters",
+  roles: ['admin'],
+  params: idParams,
+  response: z.object({
+    callId: z.string(),
+    changed: z.boolean(),
+    published: z.number().int().describe('Events published because the call changed'),
+    deliveries: z.number().int().describe('Archived deliveries of the call'),
+    events: z.number().int().describe('Canonical events they yield today'),
+    refused: z.array(z.string()).describe('Deliveries the adapters refuse today, with the reason'),
+  }),
+  errors: [404],
+} satisfies RouteSpec;
+
+const webhookParams = z.object({
+  tenant: z.string().describe('Tenant id; another tenant gets 404'),
+  provider: z.string().describe('Provider adapter: zammad, mango, zadarma, twilio, megafon, ringdesk'),
+});
+const webhookPathParams = webhookParams.extend({
+  path: z.string().describe("What the provider appends to its URL, slashes included (Zammad's token, Mango's `events/call`, Twilio's `dial-action`)"),
+});
+
+const webhookReply = z.unknown().describe("The provider's expected answer: JSON (`{}` by default), or text/XML for providers that need it");
+
+function webhookRoute(method: 'GET' | 'POST', withPath: boolean) {
+  return {
+    id: `${method.toLowerCase()}Webhook${withPath ? 'Path' : ''}`,
+    method,
+    path: `/webhooks/{tenant}/{provider}${withPath ? '/{path+}' : ''}`,
+    summary:
+      method === 'POST'
+        ? `PBX webhook${withPath ? ' with a path tail' : ''}: verified by the provider's signature or token (S2), never by a bearer token`
+        : `PBX GET callback or handshake${withPath ? ' with a path tail' : ''} (Zadarma zd_echo, Twilio GET callbacks)`,
+    roles: [],
+    params: withPath ? webhookPathParams : webhookParams,
+    response: webhookReply,
+    errors: [401, 404, 413, 415, 422],
+  } satisfies RouteSpec;
+}
+
+/** The four API Gateway routes of the one ingest function. */
+export const webhookRoutes = [webhookRoute('POST', false), webhookRoute('GET', false), webhookRoute('POST', true), webhookRoute('GET', true)];
+
+export const openApiRoute = {
+  id: 'getOpenApi',
+  method: 'GET',
+  path: '/openapi.json',
+  summary: 'This API as an OpenAPI 3.1 document',
+  roles: [],
+  response: z.record(z.string(), z.unknown()).describe('OpenAPI 3.1 document'),
+} satisfies RouteSpec;
+
+export const coreRoutes: RouteSpec[] = [listCallsRoute, getCallRoute, listTicketsRoute, getTicketRoute, rebuildCallRoute, ...webhookRoutes, openApiRoute];

@@ -1,0 +1,136 @@
+// E1–E3 behind the admin API: request bodies → directory changes, phones normalized to E.164 with
+// the tenant's country, responsible employees checked to exist.
+import { ulid } from 'ulid';
+import { getCall } from '../adapters/calls-repo.ts';
+import { callIdsOfPhone, linkPastCalls, setCallCustomer } from '../adapters/call-customers-repo.ts';
+import { conflict, createCustomer, createEmployee, getCustomer, getEmployee, updateCustomer, updateEmployee } from '../adapters/directory-repo.ts';
+import type { Customer, Employee } from '../domain/directory.ts';
+import { normalizePhone } from '../domain/phone.ts';
+import { badRequest, notFound } from '../http/errors.ts';
+
+/** E.164 of every number (deduplicated); 400 naming the field for one that is not a phone number. */
+export function normalizePhones(field: string, raw: readonly string[] | undefined, country: string): string[] {
+  const out: string[] = [];
+  for (const value of raw ?? []) {
+    const { e164 } = normalizePhone(value, country);
+    if (!e164) throw badRequest(`${field}: "${value}" is not a phone number`, 'invalid_body');
+    if (!out.includes(e164)) out.push(e164);
+  }
+  return out;
+}
+
+const dedupe = (xs: readonly string[] | undefined) => [...new Set(xs ?? [])];
+
+export interface EmployeeInput {
+  externalId?: string | undefined;
+  extension?: string | undefined;
+  fullName?: string | undefined;
+  email?: string | null | undefined;
+  sipAccounts?: string[] | undefined;
+  phones?: string[] | undefined;
+  accessLevel?: Employee['accessLevel'] | undefined;
+  active?: boolean | undefined;
+}
+
+export async function registerEmployee(tenant: string, country: string, b: EmployeeInput & { extension: string; fullName: string }): Promise<Employee> {
+  const employee: Employee = {
+    id: b.externalId ?? ulid(),
+    extension: b.extension,
+    fullName: b.fullName,
+    email: b.email ?? null,
+    sipAccounts: dedupe(b.sipAccounts),
+    phones: normalizePhones('phones', b.phones, country),
+    accessLevel: b.accessLevel ?? 'agent',
+    active: b.active ?? true,
+  };
+  return createEmployee(tenant, employee);
+}
+
+export async function changeEmployee(tenant: string, country: string, id: string, b: EmployeeInput): Promise<Employee> {
+  const phones = b.phones ? normalizePhones('phones', b.phones, country) : undefined;
+  const updated = await updateEmployee(tenant, id, (e) => ({
+    ...e,
+    ...(b.extension !== undefined ? { extension: b.extension } : {}),
+    ...(b.fullName !== undefined ? { fullName: b.fullName } : {}),
+    ...(b.email !== undefined ? { email: b.email } : {}),
+    ...(b.sipAccounts !== undefined ? { sipAccounts: dedupe(b.sipAccounts) } : {}),
+    ...(phones !== undefined ? { phones } : {}),
+    ...(b.accessLevel !== undefined ? { accessLevel: b.accessLevel } : {}),
+    ...(b.active !== undefined ? { active: b.active } : {}),
+  }));
+  if (!updated) throw notFound('employee not found');
+  return updated;
+}
+
+export interface CustomerInput {
+  fullName?: string | undefined;
+  email?: string | null | undefined;
+  emails?: string[] | undefined;
+  company?: string | null | undefined;
+  phones?: string[] | undefined;
+  note?: string | null | undefined;
+  responsibleEmployeeId?: string | null | undefined;
+  customFields?: Record<string, string> | undefined;
+}
+
+async function checkResponsible(tenant: string, id: string | null | undefined): Promise<void> {
+  if (id && !(await getEmployee(tenant, id))) throw badRequest(`responsibleEmployeeId: no employee ${id}`, 'invalid_body');
+}
+
+export async function registerCustomer(tenant: string, country: string, b: CustomerInput & { fullName: string }, now = new Date().toISOString()): Promise<Customer> {
+  await checkResponsible(tenant, b.responsibleEmployeeId);
+  const customer: Customer = {
+    id: ulid(),
+    fullName: b.fullName,
+    email: b.email ?? null,
+    company: b.company ?? null,
+    phones: normalizePhones('phones', b.phones, country),
+    note: b.note ?? null,
+    responsibleEmployeeId: b.responsibleEmployeeId ?? null,
+    createdAt: now,
+    updatedAt: now,
+    ...(b.emails?.length ? { emails: dedupe(b.emails) } : {}),
+    ...(b.customFields && Object.keys(b.customFields).length > 0 ? { customFields: b.customFields } : {}),
+  };
+  return createCustomer(tenant, customer);
+}
+
+export async function changeCustomer(tenant: string, country: string, id: string, b: CustomerInput, now = new Date().toISOString()): Promise<Customer> {
+  await checkResponsible(tenant, b.responsibleEmployeeId);
+  const phones = b.phones ? normalizePhones('phones', b.phones, country) : undefined;
+  const updated = await updateCustomer(tenant, id, (c) => {
+    const next: Customer = { ...c, updatedAt: now };
+    if (b.fullName !== undefined) next.fullName = b.fullName;
+    if (b.email !== undefined) next.email = b.email;
+    if (b.company !== undefined) next.company = b.company;
+    if (b.note !== undefined) next.note = b.note;
+    if (b.responsibleEmployeeId !== undefined) next.responsibleEmployeeId = b.responsibleEmployeeId;
+    if (phones !== undefined) next.phones = phones;
+    if (b.emails !== undefined) next.emails = dedupe(b.emails);
+    if (b.customFields !== undefined) next.customFields = b.customFields;
+    return next;
+  });
+  if (!updated) throw notFound('customer not found');
+  return updated;
+}
+
+/**
+ * E2/T6: the caller of a call becomes (a phone of) an existing customer; every past call from
+ * the number, this one included, is linked to the customer.
+ */
+export async function linkCallToCustomer(tenant: string, callId: string, customerId: string, now = new Date().toISOString()): Promise<{ customer: Customer; linkedCalls: number }> {
+  const call = await getCall(tenant, callId);
+  if (!call) throw notFound('call not found');
+  const number = call.customerNumber;
+  if (!number) throw conflict('call: the caller\'s number is withheld or not a phone number; nothing to link');
+  const current = await getCustomer(tenant, customerId);
+  if (!current) throw notFound(`customer ${customerId} not found`);
+  // Adding the phone links the number's ended calls (the phone-calls index) as part of the write.
+  let customer = current;
+  if (current.phones.includes(number)) await linkPastCalls(tenant, number, current.id);
+  else customer = (await updateCustomer(tenant, current.id, (c) => ({ ...c, phones: [...c.phones, number], updatedAt: now }))) ?? current;
+  // This call may still be in progress (not in the index yet), and a GSI lags a little.
+  await setCallCustomer(tenant, callId, number, customer.id);
+  const ids = new Set([...(await callIdsOfPhone(tenant, number)), callId]);
+  return { customer, linkedCalls: ids.size };
+}

@@ -1,0 +1,100 @@
+// The uniform route handler: authenticate → role → params/query/body → handler, and errors as `{ error, message }`.
+import { readFileSync } from 'node:fs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { RouteSpec } from '#shared/http/api.ts';
+import { issueToken, type Role } from '#shared/http/auth.ts';
+
+const demo = JSON.parse(readFileSync(new URL('../../config/tenants/demo.json', import.meta.url), 'utf8')) as { tenant: string; authSecret: string };
+// principal.ts reads the stack's tenant from the environment, as in a function.
+process.env['TENANT_ID'] = demo.tenant;
+process.env['TENANT_CONFIG'] = JSON.stringify(demo);
+
+const { routeHandler } = await import('#shared/http/route-handler.ts');
+
+const adminRoute = {
+  id: 'testAdminAction',
+  method: 'POST',
+  path: '/things/{id}/act',
+  summary: 'test',
+  roles: ['admin'],
+  params: z.object({ id: z.string().regex(/^[a-z0-9-]+$/) }),
+  query: z.object({ dry: z.enum(['yes', 'no']).optional() }),
+  body: z.object({ note: z.string().min(1) }),
+  response: z.object({ ok: z.boolean() }),
+} satisfies RouteSpec;
+
+const seen: unknown[] = [];
+const handler = routeHandler(adminRoute, async ({ principal, params, query, body }) => {
+  seen.push({ principal: principal.role, id: params.id, dry: query.dry, note: body.note });
+  return { statusCode: 200, body: JSON.stringify({ ok: true }) };
+});
+
+const tokens: Partial<Record<Role | 'acme', string>> = {};
+beforeAll(async () => {
+  for (const role of ['agent', 'analyst', 'admin'] as const) tokens[role] = await issueToken({ tenant: 'demo', employeeId: `e-${role}`, role }, demo.authSecret);
+  tokens.acme = await issueToken({ tenant: 'acme', employeeId: 'e-1', role: 'admin' }, demo.authSecret);
+});
+
+function event(opts: { token?: string; id?: string; body?: string; query?: Record<string, string> }): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: 'POST /things/{id}/act',
+    rawPath: `/things/${opts.id ?? 'x'}/act`,
+    rawQueryString: '',
+    headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
+    pathParameters: { id: opts.id ?? 'thing-1' },
+    ...(opts.query ? { queryStringParameters: opts.query } : {}),
+    ...(opts.body !== undefined ? { body: opts.body } : {}),
+    isBase64Encoded: false,
+    requestContext: { requestId: 'r1', http: { method: 'POST', path: '/things/x/act' } },
+  } as unknown as APIGatewayProxyEventV2;
+}
+
+async function call(e: APIGatewayProxyEventV2): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = (await handler(e, {} as Context)) as APIGatewayProxyStructuredResultV2;
+  return { status: res.statusCode ?? 0, body: JSON.parse(String(res.body)) as Record<string, unknown> };
+}
+
+describe('routeHandler', () => {
+  it('S3: no token or a foreign token is 401 before anything is validated', async () => {
+    for (const token of [undefined, tokens.acme, 'not-a-jwt']) {
+      const res = await call(event({ ...(token ? { token } : {}), id: 'BAD#ID', body: 'not json' }));
+      expect(res).toEqual({ status: 401, body: { error: 'unauthorized', message: expect.any(String) } });
+    }
+  });
+
+  it('a role below the route is 403 before the request is validated', async () => {
+    for (const role of ['agent', 'analyst'] as const) {
+      const res = await call(event({ token: tokens[role]!, id: 'BAD#ID', body: '{}' }));
+      expect(res).toEqual({ status: 403, body: { error: 'forbidden', message: expect.any(String) } });
+    }
+  });
+
+  it('then params, query and body are validated (400) in that order', async () => {
+    const admin = tokens.admin!;
+    expect((await call(event({ token: admin, id: 'BAD#ID', body: '{}' }))).body['error']).toBe('invalid_params');
+    expect((await call(event({ token: admin, query: { dry: 'maybe' }, body: '{}' }))).body['error']).toBe('invalid_query');
+    expect((await call(event({ token: admin, body: 'not json' }))).body['error']).toBe('invalid_body');
+    expect((await call(event({ token: admin, body: '{"note":""}' }))).body['error']).toBe('invalid_body');
+    expect((await call(event({ token: admin }))).status).toBe(400);
+    expect(seen).toEqual([]);
+  });
+
+  it('hands the parsed request to the handler', async () => {
+    const res = await call(event({ token: tokens.admin!, query: { dry: 'yes' }, body: JSON.stringify({ note: 'hi', extra: 1 }) }));
+    expect(res).toEqual({ status: 200, body: { ok: true } });
+    expect(seen).toEqual([{ principal: 'admin', id: 'thing-1', dry: 'yes', note: 'hi' }]);
+  });
+
+  it('picks the spec by route key when one function serves several routes', async () => {
+    const a = { ...adminRoute, id: 'a', roles: [] as never[], body: undefined, path: '/a/{id}' } satisfies RouteSpec;
+    const b = { ...adminRoute, id: 'b', path: '/b/{id}' } satisfies RouteSpec;
+    const both = routeHandler([a, b], async ({ event: e }) => ({ statusCode: 200, body: JSON.stringify({ route: e.routeKey }) }));
+    const run = async (routeKey: string) => (await both({ ...event({}), routeKey }, {} as Context)) as APIGatewayProxyStructuredResultV2;
+    expect((await run('POST /a/{id}')).statusCode).toBe(200);
+    expect((await run('POST /b/{id}')).statusCode).toBe(401);
+    expect((await run('POST /c/{id}')).statusCode).toBe(500);
+  });
+});
