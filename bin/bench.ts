@@ -7,6 +7,7 @@ import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk
 import { DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import WebSocket from 'ws';
 import { callIdFor } from '#shared/domain/call-id.ts';
+import { stderrSink } from '../lib/local/log-lines.ts';
 import { startTenant, type LocalInfo } from '../lib/local/start.ts';
 
 const { values } = parseArgs({
@@ -15,6 +16,8 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '16' },
     'no-synth': { type: 'boolean', default: false },
+    /** e.g. `1000,100000`: DynamoDB operations per call measured with that many customers loaded. */
+    customers: { type: 'string' },
   },
 });
 const CALLS = Number(values.calls);
@@ -44,7 +47,7 @@ function agentSocket(info: LocalInfo, token: string, onFrame: (m: Record<string,
 }
 
 async function main() {
-  const { runtime, info } = await startTenant({ skipSynth: values['no-synth'], tenant: 'demo', httpPort: 0, wsPort: 0, logLevel: 'ERROR' });
+  const { runtime, info } = await startTenant({ skipSynth: values['no-synth'], tenant: 'demo', httpPort: 0, wsPort: 0, logLevel: 'ERROR', functionOutput: stderrSink });
   try {
     const waiters = new Map<string, (t: number) => void>();
     const ws = await agentSocket(info, info.tokens.agents['101']!, (m) => {
@@ -119,6 +122,8 @@ async function main() {
     await runtime.bus.idle();
     ws.close();
 
+    const scale = values.customers ? await opsByCustomerCount(info, runtime, values.customers.split(',').map(Number)) : undefined;
+
     const popupP = percentiles(popupSamples);
     const putP = percentiles(putSamples);
     const wsP = percentiles(wsSamples);
@@ -133,6 +138,7 @@ async function main() {
           dynamodbOperationsPerCall: { total: Math.round(opsTotal * 100) / 100, byType: perCall, callShape: 'newCall + answer + hangup (zammad), answered → closed ticket' },
           ioFloorMs: { dynamodbPutItem: putP, websocketPush: wsP, floorP50: Math.round(floorP50 * 100) / 100 },
           popupP50OverFloorP50: Math.round((popupP.p50 / floorP50) * 100) / 100,
+          ...(scale ? { dynamodbOperationsPerCallByCustomerCount: scale } : {}),
           busDeadLetters: runtime.bus.deadLetters().length,
         },
         null,
@@ -142,6 +148,37 @@ async function main() {
   } finally {
     await runtime.stop();
   }
+}
+
+/**
+ * Loads synthetic customers up to each count and measures DynamoDB operations per complete call from
+ * those customers' numbers (every pop-up finds its customer). The ratio to the smallest count shows
+ * whether the call path depends on the directory size.
+ */
+async function opsByCustomerCount(info: LocalInfo, runtime: Awaited<ReturnType<typeof startTenant>>['runtime'], counts: number[]) {
+  const { loadSyntheticCustomers, syntheticCustomer } = await import('../lib/local/bulk-customers.ts');
+  const rows: { customers: number; loadSeconds: number; operationsPerCall: number; byType: Record<string, number> }[] = [];
+  let loaded = 0;
+  for (const count of [...counts].sort((a, b) => a - b)) {
+    const t0 = performance.now();
+    // Search-index items are left out: nothing on the call path reads them, and 40 items a customer
+    // would make loading 100,000 customers take most of an hour on DynamoDB Local.
+    await loadSyntheticCustomers({ dynamodbUrl: info.dynamodbUrl, tableName: runtime.tableName, tenant: info.tenant, count: count - loaded, offset: loaded, searchIndex: false });
+    loaded = count;
+    const loadSeconds = Math.round((performance.now() - t0) / 100) / 10;
+    runtime.dynamo.resetOperations();
+    const CALLS = 50;
+    for (let i = 0; i < CALLS; i++) {
+      const n = Math.floor((i * count) / CALLS);
+      await completeCall(info, `scale-${count}-${i}-${Date.now()}`, syntheticCustomer(n).phones[0]!);
+    }
+    await runtime.bus.idle();
+    const ops = runtime.dynamo.operations();
+    const total = Object.values(ops).reduce((a, b) => a + b, 0);
+    rows.push({ customers: count, loadSeconds, operationsPerCall: Math.round((total / CALLS) * 100) / 100, byType: Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, Math.round((v / CALLS) * 100) / 100])) });
+  }
+  const base = rows[0]!.operationsPerCall;
+  return rows.map((r) => ({ ...r, ratioToSmallest: Math.round((r.operationsPerCall / base) * 1000) / 1000 }));
 }
 
 async function popup(info: LocalInfo, waiters: Map<string, (t: number) => void>, providerCallId: string): Promise<number> {

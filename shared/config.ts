@@ -46,6 +46,8 @@ export const tenantConfigSchema = z.object({
         .optional(),
       /** RU cloud-PBX "CRM API" (MegaFon VATS and others): shared `crm_token`. */
       megafon: z.object({ crmToken: z.string().min(1), apiUrl: z.string().url().optional(), apiKey: z.string().optional() }).optional(),
+      /** Which provider places click-to-call calls (T7); default: the first configured of mango, zadarma, twilio. */
+      clickToCallProvider: z.enum(['mango', 'zadarma', 'twilio']).optional(),
     })
     .passthrough()
     .default({}),

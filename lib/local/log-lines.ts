@@ -45,3 +45,9 @@ export const processSink: LogSink = {
   stdout: (line) => void process.stdout.write(line),
   stderr: (line) => void process.stderr.write(line),
 };
+
+/** Everything to stderr: for tools whose stdout is their result (the benchmark prints one JSON object). */
+export const stderrSink: LogSink = {
+  stdout: (line) => void process.stderr.write(line),
+  stderr: (line) => void process.stderr.write(line),
+};

@@ -8,6 +8,7 @@ import { startEventBus, type LocalEventBus } from './eventbridge/bus.ts';
 import { startHttpGateway, type HttpGateway } from './http-gateway.ts';
 import { IntrinsicResolver } from './intrinsics.ts';
 import { LocalFunction } from './lambda-pool.ts';
+import type { LogSink } from './log-lines.ts';
 import { startWsGateway, type WsGateway } from './ws-gateway.ts';
 
 export interface RuntimeOptions {
@@ -23,6 +24,8 @@ export interface RuntimeOptions {
   retryDelaysMs?: number[];
   /** Overrides POWERTOOLS_LOG_LEVEL of every function (e.g. WARN in tests). */
   logLevel?: string;
+  /** Where function log lines go (default: the process's stdout/stderr). */
+  functionOutput?: LogSink;
   maxConcurrency?: number;
   chaos?: { duplicate?: boolean; shuffle?: boolean };
 }
@@ -152,7 +155,7 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(f.memoryMb),
         ...(opts.logLevel ? { POWERTOOLS_LOG_LEVEL: opts.logLevel, AWS_LAMBDA_LOG_LEVEL: opts.logLevel } : {}),
       };
-      return new LocalFunction(f, env, { region, accountId, maxConcurrency: opts.maxConcurrency ?? 4 });
+      return new LocalFunction(f, env, { region, accountId, maxConcurrency: opts.maxConcurrency ?? 4, ...(opts.functionOutput ? { output: opts.functionOutput } : {}) });
     };
     for (const f of model.functions) functions.set(f.logicalId, createFunction(f));
     await Promise.all([...functions.values()].map((f) => f.warm()));

@@ -233,7 +233,8 @@ describe.each(protectedRoutes.map((r) => [routeKeyOf(r), r] as const))('%s', (_,
   });
 
   const below = rolesBelow(spec);
-  it.skipIf(below.length === 0)(`a role below ${spec.roles.join('/')} (${below.join(', ') || 'none'}) → 403, before validation`, async () => {
+  // Only routes some role is denied get this case (no skipped tests: inapplicable cases are not declared).
+  if (below.length > 0) it(`a role below ${spec.roles.join('/')} (${below.join(', ') || 'none'}) → 403, before validation`, async () => {
     for (const role of below) {
       expectRefusal(await send(spec.method, path(), { authorization: `Bearer ${tokens[role]}`, body: body() }), 403, `${role} with a valid request`);
       // An invalid request gets the same 403: authorization comes before validation.
@@ -242,7 +243,7 @@ describe.each(protectedRoutes.map((r) => [routeKeyOf(r), r] as const))('%s', (_,
     }
   });
 
-  it.skipIf(!spec.path.includes('{id}'))('S1: forged ids (other tenant key shapes, separators, dots, very long) → 400/404, never data', async () => {
+  if (spec.path.includes('{id}')) it('S1: forged ids (other tenant key shapes, separators, dots, very long) → 400/404, never data', async () => {
     const id = existingId(spec);
     const forged = [
       `T%23acme%23CALL%23${id}`,
@@ -271,7 +272,7 @@ describe.each(protectedRoutes.map((r) => [routeKeyOf(r), r] as const))('%s', (_,
     }
   });
 
-  it.skipIf(spec.method !== 'GET' || !spec.path.includes('{id}'))('the same route with the real id answers 200 (the refusals above are not vacuous)', async () => {
+  if (spec.method === 'GET' && spec.path.includes('{id}')) it('the same route with the real id answers 200 (the refusals above are not vacuous)', async () => {
     const reply = await send('GET', path(), { authorization: `Bearer ${tokens.admin}` });
     expect(reply.status, reply.text.slice(0, 300)).toBe(200);
   });
