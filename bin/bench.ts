@@ -47,7 +47,7 @@ function agentSocket(info: LocalInfo, token: string, onFrame: (m: Record<string,
 }
 
 async function main() {
-  const { runtime, info } = await startTenant({ skipSynth: values['no-synth'], tenant: 'demo', httpPort: 0, wsPort: 0, logLevel: 'ERROR', functionOutput: stderrSink });
+  const { runtime, info } = await startTenant({ skipSynth: values['no-synth'], tenant: 'demo', httpPort: 0, wsPort: 0, logLevel: 'ERROR', metricsDisabled: true, functionOutput: stderrSink });
   try {
     const waiters = new Map<string, (t: number) => void>();
     const ws = await agentSocket(info, info.tokens.agents['101']!, (m) => {

@@ -9,6 +9,7 @@ import { startHttpGateway, type HttpGateway } from './http-gateway.ts';
 import { IntrinsicResolver } from './intrinsics.ts';
 import { LocalFunction } from './lambda-pool.ts';
 import type { LogSink } from './log-lines.ts';
+import { startScheduler, type LocalScheduler } from './scheduler/server.ts';
 import { startWsGateway, type WsGateway } from './ws-gateway.ts';
 
 export interface RuntimeOptions {
@@ -17,6 +18,12 @@ export interface RuntimeOptions {
   httpPort: number;
   wsPort: number;
   eventsPort?: number;
+  /** Port of the local EventBridge Scheduler (default: any free port). */
+  schedulerPort?: number;
+  /** The scheduler's clock (e.g. shifted forward in tests); default the wall clock. */
+  schedulerClock?: () => Date;
+  /** Fire due one-time schedules on a timer (default true); tests may set false and call `scheduler.fireDue(now)`. */
+  schedulerAutoFire?: boolean;
   persistDir?: string;
   region?: string;
   accountId?: string;
@@ -24,6 +31,8 @@ export interface RuntimeOptions {
   retryDelaysMs?: number[];
   /** Overrides POWERTOOLS_LOG_LEVEL of every function (e.g. WARN in tests). */
   logLevel?: string;
+  /** Turns EMF metric output of the functions off (tests, benchmarks). */
+  metricsDisabled?: boolean;
   /** Where function log lines go (default: the process's stdout/stderr). */
   functionOutput?: LogSink;
   maxConcurrency?: number;
@@ -42,6 +51,9 @@ export interface LocalRuntime {
   region: string;
   dynamo: DynamoDbLocal;
   bus: LocalEventBus;
+  /** Local EventBridge Scheduler (`AWS_ENDPOINT_URL_SCHEDULER`); `fireDue(now)` fires what is due. */
+  scheduler: LocalScheduler;
+  schedulerUrl: string;
   functions: Map<string, LocalFunction>;
   /** Environment every function gets on top of its own (SDK endpoints, region, credentials). */
   awsEnv: Record<string, string>;
@@ -107,6 +119,28 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
     });
     started.push(bus);
 
+    // Scheduler targets name functions by ARN (`Fn::GetAtt [fn, Arn]` → function name); the
+    // logical id is accepted too, as the bus does.
+    const functionByName = new Map(model.functions.flatMap((f) => [[f.functionName, f.logicalId], [f.logicalId, f.logicalId]] as [string, string][]));
+    const scheduler = await startScheduler({
+      port: opts.schedulerPort ?? 0,
+      region,
+      account: accountId,
+      groups: Object.values(model.template.Resources)
+        .filter((r) => r.Type === 'AWS::Scheduler::ScheduleGroup' && typeof r.Properties?.['Name'] === 'string')
+        .map((r) => String(r.Properties?.['Name'])),
+      resolveTarget: (arn) => {
+        const m = /^arn:aws:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/.exec(arn);
+        const id = m ? functionByName.get(m[1]!) : undefined;
+        return id ? (payload) => fn(id).invoke(payload) : undefined;
+      },
+      ...(opts.retryDelaysMs ? { retryDelaysMs: opts.retryDelaysMs } : {}),
+      ...(opts.persistDir ? { deadLetterDir: opts.persistDir } : {}),
+      ...(opts.schedulerClock ? { clock: opts.schedulerClock } : {}),
+      ...(opts.schedulerAutoFire !== undefined ? { autoFire: opts.schedulerAutoFire } : {}),
+    });
+    started.push(scheduler);
+
     const ws: WsGateway = await startWsGateway({
       port: opts.wsPort,
       apiId: apiIds[wsApi.logicalId]!,
@@ -140,6 +174,7 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
+      AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
       TZ: 'UTC',
       // Deployed functions run on nodejs22.x; the SDK's notice about a local Node 20 is noise here.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -154,6 +189,8 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
         AWS_LAMBDA_FUNCTION_NAME: f.functionName,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(f.memoryMb),
         ...(opts.logLevel ? { POWERTOOLS_LOG_LEVEL: opts.logLevel, AWS_LAMBDA_LOG_LEVEL: opts.logLevel } : {}),
+        // EMF metric lines are for CloudWatch; tests and benchmarks turn them off to keep output readable.
+        ...(opts.metricsDisabled ? { POWERTOOLS_METRICS_DISABLED: 'true' } : {}),
       };
       return new LocalFunction(f, env, { region, accountId, maxConcurrency: opts.maxConcurrency ?? 4, ...(opts.functionOutput ? { output: opts.functionOutput } : {}) });
     };
@@ -176,6 +213,8 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
       region,
       dynamo,
       bus,
+      scheduler,
+      schedulerUrl: scheduler.url,
       functions,
       awsEnv,
       outDir: opts.outDir,

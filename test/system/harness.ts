@@ -21,7 +21,7 @@ export async function startHarness(opts: { chaos?: { duplicate?: boolean; shuffl
   // Another tenant's settings are baked into its template: synthesized into a temp dir first (~30 s).
   const { tenantConfigFile, ...rest } = opts;
   const tenant = tenantConfigFile ? { tenantConfigFile, outDir: mkdtempSync(join(tmpdir(), 'ringdesk-tenant-')) } : { skipSynth: true, tenant: 'demo' };
-  const { runtime, info } = await startTenant({ ...tenant, httpPort: 0, wsPort: 0, retryDelaysMs: [100, 200], logLevel: 'ERROR', ...rest });
+  const { runtime, info } = await startTenant({ ...tenant, httpPort: 0, wsPort: 0, retryDelaysMs: [100, 200], logLevel: 'ERROR', metricsDisabled: true, ...rest });
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: info.dynamodbUrl, region: info.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
   return { runtime, info, ddb, stop: () => runtime.stop() };
 }
