@@ -8,9 +8,11 @@ import { ComparisonOperator, TreatMissingData, type Alarm } from 'aws-cdk-lib/aw
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Architecture, Runtime, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, type CfnFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { TenantConfig } from '#shared/config.ts';
@@ -23,14 +25,28 @@ export const FUNCTION_ENTRY_METADATA = 'ringdesk:entry';
 
 export type TableAccess = 'RO' | 'RW';
 
-export type AppFunctionProps = Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture'>;
+export type AppFunctionProps = Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture'> & {
+  /** Source file relative to the repo root, when it is not `functions/{name}.ts` (e.g. `triggers/{name}.ts`). */
+  entry?: string;
+};
+
+/** What a function needs to create and delete one-time schedules of callback tasks (lib/features/tasks.ts). */
+export interface SchedulerBinding {
+  group: IScheduleGroup;
+  /** The role EventBridge Scheduler assumes to invoke the target. */
+  role: IRole;
+  /** What the schedules invoke (fire-task). */
+  target: IFunction;
+  /** Where Scheduler puts an invocation that failed every retry. */
+  deadLetterQueue: IQueue;
+}
 
 export class AppFunction extends NodejsFunction {
   /** Events that failed every async attempt (Lambda's own retries) land here. */
   readonly asyncFailures: IQueue;
 
   /** @param name verb-noun file name under functions/, e.g. `list-calls`. */
-  constructor(scope: Construct, name: string, props: AppFunctionProps = {}) {
+  constructor(scope: Construct, name: string, { entry: entryOverride, ...props }: AppFunctionProps = {}) {
     const id = pascalCase(name);
     // Created here rather than by Lambda so retention and removal are ours, not "never expire".
     const logGroup = new LogGroup(scope, `${id}Logs`, {
@@ -38,7 +54,7 @@ export class AppFunction extends NodejsFunction {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const asyncFailures = new Queue(scope, `${id}AsyncDlq`, { retentionPeriod: Duration.days(14) });
-    const entry = `functions/${name}.ts`;
+    const entry = entryOverride ?? `functions/${name}.ts`;
     super(scope, id, {
       entry: path.join(repoRoot, entry),
       projectRoot: repoRoot,
@@ -93,6 +109,19 @@ export class AppFunction extends NodejsFunction {
   bindWebSocket(stage: WebSocketStage): this {
     stage.grantManagementApiAccess(this);
     this.addEnvironment('WS_MANAGEMENT_URL', stage.callbackUrl);
+    return this;
+  }
+
+  /** Create/get/delete schedules in the group, pass the Scheduler role, and the env shared/services/tasks.ts reads. */
+  bindScheduler({ group, role, target, deadLetterQueue }: SchedulerBinding): this {
+    group.grantWriteSchedules(this);
+    group.grantReadSchedules(this);
+    group.grantDeleteSchedules(this);
+    role.grantPassRole(this.grantPrincipal);
+    this.addEnvironment('SCHEDULER_GROUP_NAME', group.scheduleGroupName);
+    this.addEnvironment('SCHEDULER_ROLE_ARN', role.roleArn);
+    this.addEnvironment('TASK_TARGET_ARN', target.functionArn);
+    this.addEnvironment('TASK_TARGET_DLQ_ARN', deadLetterQueue.queueArn);
     return this;
   }
 

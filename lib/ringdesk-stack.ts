@@ -12,7 +12,10 @@ import { Helpdesk } from './features/helpdesk.ts';
 import { Notifications } from './features/notifications.ts';
 import { PbxIngest } from './features/pbx-ingest.ts';
 import { ReadApi } from './features/read-api.ts';
+import { Tasks } from './features/tasks.ts';
 import { Tickets } from './features/tickets.ts';
+import { TriggerLambdas } from './features/trigger-lambdas.ts';
+import { Triggers } from './features/triggers.ts';
 
 export interface RingdeskStackProps extends StackProps {
   config: TenantConfig;
@@ -39,6 +42,9 @@ export class RingdeskStack extends Stack {
     new Directory(this, 'Directory', features);
     new ApiDocs(this, 'ApiDocs', features);
     new Helpdesk(this, 'Helpdesk', features);
+    new Tasks(this, 'Tasks', features); // before features that schedule tasks (Tasks.of)
+    new Triggers(this, 'Triggers', features);
+    new TriggerLambdas(this, 'TriggerLambdas', features);
 
     new CfnOutput(this, 'HttpUrl', { value: core.httpApi.apiEndpoint });
     new CfnOutput(this, 'WebSocketUrl', { value: core.webSocketStage.url });

@@ -25,6 +25,15 @@ export const tenantConfigSchema = z.object({
   blockedNumbers: z.array(z.string()).default([]),
   /** Outbound caller-ID rules, first match wins (Zammad `dial` answer). */
   outboundCallerIds: z.array(z.object({ prefix: z.string(), callerId: z.string() })).default([]),
+  /** Outbound SMS / email gateways for trigger rules (R2, R3): POSTed JSON signed with `secret` (docs/triggers-rules.md). */
+  outbound: z
+    .object({
+      smsWebhookUrl: z.string().url().optional(),
+      emailWebhookUrl: z.string().url().optional(),
+      /** HMAC-SHA256 key of the `X-Ringdesk-Signature` header of every outbound request (rule webhooks too). */
+      secret: z.string().min(16).optional(),
+    })
+    .optional(),
   providers: z
     .object({
       zammad: z.object({ token: z.string().min(16) }).optional(),

@@ -90,7 +90,7 @@ export async function reloadFunctions(runtime: LocalRuntime, next: AssemblyModel
 }
 
 /** What `npm run dev` watches, relative to the project root. */
-export const WATCHED = ['functions', 'shared', 'lib', 'config', 'bin/app.ts'];
+export const WATCHED = ['functions', 'triggers', 'shared', 'lib', 'config', 'bin/app.ts'];
 
 export interface DevLoop {
   close(): void;

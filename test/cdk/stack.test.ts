@@ -11,16 +11,22 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tenantConfigSchema } from '#shared/config.ts';
 import { repoRoot } from '../../lib/app-function.ts';
 import { RingdeskStack } from '../../lib/ringdesk-stack.ts';
+import { triggers } from '../../triggers/index.ts';
 
 type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, any> };
 type Resources = Record<string, Resource>;
 
 const demoConfig = tenantConfigSchema.parse(JSON.parse(readFileSync(path.join(repoRoot, 'config/tenants/demo.json'), 'utf8')));
-// Every entry point under functions/ is exactly one function of the stack, and nothing else is.
-const functionNames = readdirSync(path.join(repoRoot, 'functions'))
-  .filter((f) => f.endsWith('.ts'))
-  .map((f) => f.replace(/\.ts$/, ''))
-  .sort();
+// Every entry point under functions/, and every trigger listed in triggers/index.ts (R4), is exactly
+// one function of the stack, and nothing else is.
+const triggerNames = triggers.map((t) => t.name);
+const functionNames = [
+  ...readdirSync(path.join(repoRoot, 'functions'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => f.replace(/\.ts$/, '')),
+  ...triggerNames,
+].sort();
+const entryOf = (name: string): string => (triggerNames.includes(name) ? `triggers/${name}.ts` : `functions/${name}.ts`);
 
 let outdir: string;
 let stack: RingdeskStack;
@@ -76,7 +82,7 @@ describe('functions', () => {
 
   it('run pinned nodejs22.x on arm64 with the shared defaults', () => {
     // The sweeper walks batches of calls: it gets a minute, every request path keeps 10 s.
-    const timeouts: Record<string, number> = { 'finalize-stale-calls': 60 };
+    const timeouts: Record<string, number> = { 'finalize-stale-calls': 60, 'run-triggers': 30 };
     for (const name of functionNames) {
       expect(propsOf(name), name).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -115,8 +121,10 @@ describe('functions', () => {
   });
 
   it('get env vars only for what they are bound to', () => {
-    const bus = new Set(['ingest-webhook', 'create-call-ticket', 'finalize-stale-calls', 'rebuild-call', 'act-on-call', 'act-on-ticket']);
-    const ws = new Set(['notify-agents', 'ws-default', 'act-on-call', 'act-on-ticket']);
+    const bus = new Set(['ingest-webhook', 'create-call-ticket', 'finalize-stale-calls', 'rebuild-call', 'act-on-call', 'act-on-ticket', 'run-triggers']);
+    const ws = new Set(['notify-agents', 'ws-default', 'act-on-call', 'act-on-ticket', 'run-triggers', 'fire-task', ...triggers.filter((t) => t.webSocket).map((t) => t.name)]);
+    // Create/delete callback-task schedules (shared/services/tasks.ts).
+    const scheduler = new Set(['manage-tasks', 'cancel-callback-tasks', 'run-triggers', ...triggers.filter((t) => t.scheduler).map((t) => t.name)]);
     const noTable = new Set(['ws-authorize', 'get-openapi']);
     // The public API document needs no tenant settings (and so holds no secret).
     const noTenant = new Set(['get-openapi']);
@@ -129,6 +137,7 @@ describe('functions', () => {
       if (!noTenant.has(name)) expect(JSON.parse(env.TENANT_CONFIG), name).toEqual(demoConfig);
       expect(env.EVENT_BUS_NAME, name).toEqual(bus.has(name) ? { Ref: busId } : undefined);
       expect(env.WS_MANAGEMENT_URL !== undefined, name).toBe(ws.has(name));
+      for (const v of ['SCHEDULER_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'TASK_TARGET_ARN', 'TASK_TARGET_DLQ_ARN']) expect(env[v] !== undefined, `${name} ${v}`).toBe(scheduler.has(name));
     }
   });
 
@@ -146,7 +155,7 @@ describe('functions', () => {
   it('carry the asset path of a bundled ESM handler (the local runtime loads it)', () => {
     for (const name of functionNames) {
       const metadata = functions.get(name)![1].Metadata!;
-      expect(metadata['ringdesk:entry']).toBe(`functions/${name}.ts`);
+      expect(metadata['ringdesk:entry']).toBe(entryOf(name));
       expect(metadata['aws:asset:is-bundled'], name).toBe(true);
       const bundle = readFileSync(path.join(outdir, metadata['aws:asset:path'], 'index.mjs'), 'utf8');
       expect(bundle.startsWith("import { createRequire } from 'node:module'"), name).toBe(true);
@@ -163,6 +172,12 @@ describe('event rules', () => {
       'detail-type': ['Call Ringing', 'Call Answered', 'Call Ended', 'Ticket Created', 'Ticket Updated'],
     },
     'attribute-call-customer': { source: ['ringdesk.calls'], 'detail-type': ['Call Ended'] },
+    'cancel-callback-tasks': { source: ['ringdesk.calls'], 'detail-type': ['Call Ended'] },
+    'vip-caller-notifies-supervisors': { source: ['ringdesk.calls'], 'detail-type': ['Call Ringing'], detail: { call: { direction: ['inbound'] } } },
+    'run-triggers': {
+      source: ['ringdesk.calls', 'ringdesk.tickets'],
+      'detail-type': ['Call Ringing', 'Call Answered', 'Call Ended', 'Ticket Created', 'Ticket Updated'],
+    },
   };
 
   it('route the tenant bus to their functions with exact patterns', () => {
@@ -199,7 +214,8 @@ describe('event rules', () => {
   it('every dead-letter queue has an alarm on visible messages > 0', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources);
     const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
-    expect(queues.length).toBe(functionNames.length + Object.keys(patterns).length + 1);
+    // Per function (async), per rule, the sweeper's rule and the callback-task schedules' target.
+    expect(queues.length).toBe(functionNames.length + Object.keys(patterns).length + 1 + 1);
     for (const queue of queues) {
       const alarm = alarms.find((a) => a.Properties.Dimensions?.some((d: any) => refId(d.Value) === queue));
       expect(alarm?.Properties, queue).toMatchObject({
@@ -208,6 +224,53 @@ describe('event rules', () => {
         Threshold: 0,
         ComparisonOperator: 'GreaterThanThreshold',
       });
+    }
+  });
+});
+
+describe('callback tasks (R2, N6)', () => {
+  it('have a schedule group, a role Scheduler assumes to invoke fire-task, and a schedule DLQ it may send to', () => {
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'ringdesk-demo-tasks' });
+    const roles = template.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })]) } },
+    }) as Resources;
+    const [roleId] = Object.keys(roles);
+    expect(roleId).toBeDefined();
+    const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources).filter((p) => p.Properties.Roles.some((r: any) => r.Ref === roleId));
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const fireTask = logicalIdOf('fire-task');
+    expect(statements.some((st: any) => [st.Action].flat().includes('lambda:InvokeFunction') && refsIn(st.Resource).includes(fireTask))).toBe(true);
+    const dlqArn = propsOf('manage-tasks').Environment.Variables.TASK_TARGET_DLQ_ARN;
+    expect(statements.some((st: any) => [st.Action].flat().includes('sqs:SendMessage') && refsIn(st.Resource).includes(refId(dlqArn)))).toBe(true);
+    for (const name of ['manage-tasks', 'cancel-callback-tasks']) {
+      const env = propsOf(name).Environment.Variables;
+      expect(refId(env.SCHEDULER_ROLE_ARN), name).toBe(roleId);
+      expect(refId(env.TASK_TARGET_ARN), name).toBe(fireTask);
+      expect(template.toJSON().Resources[refId(env.TASK_TARGET_DLQ_ARN)]?.Type, name).toBe('AWS::SQS::Queue');
+      const role = refId(propsOf(name).Role);
+      const actions = Object.values(template.findResources('AWS::IAM::Policy') as Resources)
+        .filter((p) => p.Properties.Roles.some((r: any) => r.Ref === role))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((st: any) => [st.Action].flat()));
+      expect(actions, name).toEqual(expect.arrayContaining(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'iam:PassRole']));
+    }
+  });
+});
+
+describe('trigger Lambdas (R4)', () => {
+  it('each trigger in triggers/index.ts has its function, a rule on the tenant bus with its pattern, and a DLQ', () => {
+    expect(triggers.length).toBeGreaterThan(0);
+    const [busId] = Object.keys(template.findResources('AWS::Events::EventBus'));
+    const resources = template.toJSON().Resources as Resources;
+    const rules = Object.values(template.findResources('AWS::Events::Rule') as Resources);
+    for (const t of triggers) {
+      expect(functions.has(t.name), t.name).toBe(true);
+      expect(functions.get(t.name)![1].Metadata!['ringdesk:entry']).toBe(`triggers/${t.name}.ts`);
+      const rule = rules.find((r) => r.Properties.Targets.some((x: any) => refId(x.Arn) === logicalIdOf(t.name)));
+      expect(rule, t.name).toBeDefined();
+      expect(rule!.Properties.EventBusName).toEqual({ Ref: busId });
+      const { detailType, ...rest } = t.pattern as Record<string, unknown>;
+      expect(rule!.Properties.EventPattern).toEqual({ ...rest, ...(detailType ? { 'detail-type': detailType } : {}) });
+      expect(resources[refId(rule!.Properties.Targets[0].DeadLetterConfig?.Arn)]?.Type, t.name).toBe('AWS::SQS::Queue');
     }
   });
 });
@@ -257,6 +320,14 @@ describe('APIs', () => {
       'POST /tickets/{id}/call': 'act-on-ticket',
       'PATCH /tickets/{id}': 'act-on-ticket',
       'POST /tickets/{id}/messages': 'act-on-ticket',
+      'GET /rules': 'manage-rules',
+      'POST /rules': 'manage-rules',
+      'GET /rules/{id}': 'manage-rules',
+      'PUT /rules/{id}': 'manage-rules',
+      'DELETE /rules/{id}': 'manage-rules',
+      'POST /rules/{id}/dry-run': 'manage-rules',
+      'GET /tasks': 'manage-tasks',
+      'POST /tasks': 'manage-tasks',
     });
     template.allResourcesProperties('AWS::ApiGatewayV2::Integration', Match.objectLike({ IntegrationType: 'AWS_PROXY' }));
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { PayloadFormatVersion: '2.0' });

@@ -140,7 +140,7 @@ function sampleOf(s: JsonSchema, root: JsonSchema): unknown {
 
 // ---- the demo tenant's data that a forged request must never reach ----
 
-let existing: { call: string; ticket: string; number: string };
+let existing: { call: string; ticket: string; number: string; rule: string };
 
 /** An id of an item that exists in the demo tenant, for `{id}` of this route (by the collection before it). */
 function existingId(spec: RouteSpec): string {
@@ -148,6 +148,7 @@ function existingId(spec: RouteSpec): string {
   if (collection === 'tickets') return existing.ticket;
   if (collection === 'employees') return 'emp-101';
   if (collection === 'customers') return 'cus-ivan-petrov';
+  if (collection === 'rules') return existing.rule;
   return existing.call;
 }
 
@@ -180,7 +181,15 @@ beforeAll(async () => {
   const ticket = await waitFor('the missed call ticket', async () =>
     (await api<{ items: Ticket[] }>(h.info, '/tickets?limit=200')).body.items.find((t) => t.callIds.includes(call)),
   );
-  existing = { call, ticket: ticket.id, number };
+  // A trigger rule (R2) that never matches anything, for the `/rules/{id}` routes.
+  const ruleRes = await fetch(`${h.info.httpUrl}/rules`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'authorization suite', enabled: false, event: 'ticket_created', actions: [{ type: 'notify', employeeIds: ['emp-101'] }] }),
+  });
+  expect(ruleRes.status).toBe(201);
+  const rule = ((await ruleRes.json()) as { id: string }).id;
+  existing = { call, ticket: ticket.id, number, rule };
 });
 
 /** A refusal: exactly `{ error, message }`, two strings, and nothing of the tenant's data. */

@@ -5,5 +5,7 @@ import type { RouteSpec } from '../api.ts';
 import { coreRoutes } from './core.ts';
 import { directoryRoutes } from './directory.ts';
 import { helpdeskRoutes } from './helpdesk.ts';
+import { taskRoutes } from './tasks.ts';
+import { triggerRoutes } from './triggers.ts';
 
-export const allRoutes: readonly RouteSpec[] = [...coreRoutes, ...helpdeskRoutes, ...directoryRoutes];
+export const allRoutes: readonly RouteSpec[] = [...coreRoutes, ...helpdeskRoutes, ...directoryRoutes, ...triggerRoutes, ...taskRoutes];
