@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callIdFor } from '#shared/domain/call-id.ts';
 import type { Call } from '#shared/domain/call.ts';
 import { signatureOf, type Rule } from '#shared/domain/rules.ts';
-import { api, callIdValue, postRingdesk, randomNumber, startHarness, waitFor, type Harness } from './harness.ts';
+import { api, callIdValue, openAgent, postRingdesk, randomNumber, startHarness, waitFor, type Harness } from './harness.ts';
 
 const SECRET = 'demo-ringdesk-secret-0123456789';
 const OUTBOUND_SECRET = 'demo-outbound-secret-0123456789';
@@ -214,5 +214,48 @@ describe('missed call from a new number', () => {
     expect(Date.parse(tasks[0]!.dueAt) - Date.parse(tasks[0]!.createdAt)).toBe(30 * 60_000);
     const all = await api<{ items: unknown[] }>(h.info, `/customers?q=${encodeURIComponent(number)}`, anna());
     expect(all.body.items).toHaveLength(1);
+
+    // N6: on a shortened clock the reminder reaches the employee's WebSocket when due, not before.
+    const annaWs = await openAgent(h.info, anna());
+    const isThis = (m: Record<string, unknown>) => (m['task'] as Task | undefined)?.number === number;
+    await h.runtime.scheduler.fireDue(new Date(Date.now() + 29 * 60_000));
+    await h.runtime.bus.idle();
+    expect(annaWs.messages.some((m) => m['type'] === 'task_due' && isThis(m))).toBe(false);
+    await h.runtime.scheduler.fireDue(new Date(Date.now() + 31 * 60_000));
+    const due = await annaWs.next('task_due', isThis);
+    expect(due['task']).toMatchObject({ number, ruleId: rule.body.id });
+    await annaWs.close();
+  });
+
+  it('R2, N6: the callback task a missed call made is cancelled when the customer gets through first, and never pushed', async () => {
+    const line = newLine();
+    const number = randomNumber();
+    const rule = await send<Rule>('POST', '/rules', {
+      name: 'call back missed callers',
+      event: 'missed_call',
+      conditions: { all: [{ line: [line] }] },
+      actions: [{ type: 'create_task', dueInMinutes: 30 }],
+    });
+    expect(rule.status).toBe(201);
+    const missed = pbxCall(number, line);
+    await missed.ring();
+    await missed.end();
+    type Task = { id: string; number: string; status: string };
+    await waitFor('the callback task', async () => (await api<{ items: Task[] }>(h.info, '/tasks?limit=100', anna())).body.items?.find((t) => t.number === number));
+
+    // The customer calls again and Anna answers before the task falls due.
+    const answered = pbxCall(number, line);
+    await answered.ring();
+    await answered.answer();
+    await answered.end('caller_hangup');
+    const cancelled = await waitFor('task cancelled', async () => (await api<{ items: Task[] }>(h.info, '/tasks?limit=100', anna())).body.items?.find((t) => t.number === number && t.status === 'cancelled'));
+    expect(cancelled.status).toBe('cancelled');
+
+    const annaWs = await openAgent(h.info, anna());
+    await h.runtime.scheduler.fireDue(new Date(Date.now() + 31 * 60_000));
+    await h.runtime.bus.idle();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(annaWs.messages.some((m) => m['type'] === 'task_due' && (m['task'] as Task | undefined)?.number === number)).toBe(false);
+    await annaWs.close();
   });
 });
