@@ -13,7 +13,8 @@ import { startTenant, type LocalInfo } from '../lib/local/start.ts';
 const { values } = parseArgs({
   options: {
     calls: { type: 'string', default: '200' },
-    rate: { type: 'string', default: '20' },
+    // 10 calls/s: on a 2-core machine the whole local stack (all consumers, DynamoDB Local) saturates near 20.
+    rate: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '16' },
     'no-synth': { type: 'boolean', default: false },
     /** e.g. `1000,100000`: DynamoDB operations per call measured with that many customers loaded. */
