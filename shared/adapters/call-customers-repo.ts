@@ -2,8 +2,8 @@
 // to `call` (the Call type is unchanged); ended calls with a customer number are in GSI2 under
 // `T#t#PHONECALLS#{e164}` / `{startedAt}#{callId}` (written by saveCallRecord, no extra write),
 // so "past calls from this number" is one Query, never a Scan.
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { conditionally, ddb, keys, tableName } from './dynamo.ts';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionally, ddb, keys, queryItems, tableName } from './dynamo.ts';
 
 export const phoneCallsIndex = (t: string, e164: string) => `T#${t}#PHONECALLS#${e164}`;
 
@@ -26,21 +26,9 @@ export async function setCallCustomer(tenant: string, callId: string, e164: stri
 /** Ids of the ended calls from a number, oldest first (GSI2; eventually consistent like any GSI). */
 export async function callIdsOfPhone(tenant: string, e164: string): Promise<string[]> {
   const ids: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :pk',
-        ExpressionAttributeValues: { ':pk': phoneCallsIndex(tenant, e164) },
-        ProjectionExpression: 'GSI2SK',
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of out.Items ?? []) ids.push(String(i['GSI2SK']).slice(String(i['GSI2SK']).indexOf('#') + 1));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  for await (const i of queryItems({ IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk', ExpressionAttributeValues: { ':pk': phoneCallsIndex(tenant, e164) }, ProjectionExpression: 'GSI2SK' })) {
+    ids.push(String(i['GSI2SK']).slice(String(i['GSI2SK']).indexOf('#') + 1));
+  }
   return ids;
 }
 

@@ -1,7 +1,7 @@
 // Call items: the reduced call plus the set of its canonical events, written with optimistic concurrency.
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Call, CanonicalEvent } from '../domain/call.ts';
-import { conditionally, ddb, decodeCursor, encodeCursor, keys, tableName } from './dynamo.ts';
+import { conditionally, ddb, decodeCursor, encodeCursor, keys, queryItems, tableName } from './dynamo.ts';
 import type { OutboxEntry } from './publisher.ts';
 import { lastActivity } from '../domain/stale-calls.ts';
 import { phoneCallsIndex } from './call-customers-repo.ts';
@@ -111,22 +111,16 @@ export async function listCalls(tenant: string, limit: number, cursor?: string):
 /** Unfinished calls whose latest activity is before `before`, oldest first. */
 export async function openCallsBefore(tenant: string, before: string, limit: number): Promise<Call[]> {
   const calls: Call[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :before',
-        ExpressionAttributeValues: { ':pk': keys.openCalls(tenant), ':before': before },
-        ProjectionExpression: '#c',
-        ExpressionAttributeNames: { '#c': 'call' },
-        Limit: limit - calls.length,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of out.Items ?? []) calls.push(i['call'] as Call);
-    start = out.LastEvaluatedKey;
-  } while (start && calls.length < limit);
+  for await (const i of queryItems({
+    IndexName: 'GSI2',
+    KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :before',
+    ExpressionAttributeValues: { ':pk': keys.openCalls(tenant), ':before': before },
+    ProjectionExpression: '#c',
+    ExpressionAttributeNames: { '#c': 'call' },
+    Limit: limit,
+  })) {
+    calls.push(i['call'] as Call);
+    if (calls.length >= limit) break;
+  }
   return calls;
 }

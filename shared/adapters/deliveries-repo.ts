@@ -1,11 +1,11 @@
 // Raw provider deliveries, kept append-only next to their call (with a retention TTL), so a call can be
 // rebuilt by replaying exactly what the provider sent through the adapters.
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import type { CanonicalEvent } from '../domain/call.ts';
 import { callIdFor } from '../domain/call-id.ts';
 import type { WebhookRequest } from '../providers/provider.ts';
-import { ddb, keys, tableName } from './dynamo.ts';
+import { ddb, keys, queryItems, tableName } from './dynamo.ts';
 
 /** How long raw deliveries are kept (days). */
 export const DELIVERY_RETENTION_DAYS = 90;
@@ -40,21 +40,9 @@ export async function archiveDelivery(tenant: string, provider: string, req: Web
 /** The call's deliveries in arrival order. */
 export async function deliveriesOf(tenant: string, callId: string): Promise<StoredDelivery[]> {
   const out: StoredDelivery[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :raw)',
-        ExpressionAttributeValues: { ':pk': keys.call(tenant, callId).PK, ':raw': 'RAW#' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const r = item['request'] as WebhookRequest & { rawBody: string };
-      out.push({ provider: item['provider'] as string, request: { ...r, rawBody: Buffer.from(r.rawBody, 'base64') } });
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const item of queryItems({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :raw)', ExpressionAttributeValues: { ':pk': keys.call(tenant, callId).PK, ':raw': 'RAW#' } })) {
+    const r = item['request'] as WebhookRequest & { rawBody: string };
+    out.push({ provider: item['provider'] as string, request: { ...r, rawBody: Buffer.from(r.rawBody, 'base64') } });
+  }
   return out;
 }

@@ -14,7 +14,7 @@ import { customerTokens, matchesPlan, planSearch } from '../domain/customer-sear
 import type { Customer, Employee } from '../domain/directory.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { linkPastCalls } from './call-customers-repo.ts';
-import { ddb, decodeCursor, encodeCursor, keys, tableName } from './dynamo.ts';
+import { ddb, decodeCursor, encodeCursor, keys, queryItems, tableName } from './dynamo.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -116,14 +116,9 @@ export async function listEmployees(tenant: string, now = Date.now()): Promise<E
   const version = await directoryVersion(tenant);
   if (cached && cached.tenant === tenant && now - cached.at < EMPLOYEE_CACHE_MS && cached.version === version) return cached.employees;
   const employees: Employee[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await ddb.send(
-      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.employees(tenant) }, ExclusiveStartKey: start }),
-    );
-    for (const item of out.Items ?? []) if (item['employee']) employees.push(item['employee'] as Employee);
-    start = out.LastEvaluatedKey;
-  } while (start);
+  for await (const item of queryItems({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.employees(tenant) } })) {
+    if (item['employee']) employees.push(item['employee'] as Employee);
+  }
   cached = { tenant, at: now, version, employees };
   return employees;
 }

@@ -1,6 +1,6 @@
 // The DynamoDB document client (module-scope singleton) and the single-table key builders.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../config.ts';
 import { badRequest } from '../http/errors.ts';
 
@@ -60,4 +60,14 @@ export function decodeCursor(cursor: string | undefined, partition: string): Rec
   // A cursor only ever points inside the partition it came from: no paging into another tenant.
   if (!key || typeof key !== 'object' || !Object.values(key).includes(partition)) throw badRequest('invalid cursor', 'invalid_cursor');
   return key as Record<string, unknown>;
+}
+
+/** Every item a Query matches, page after page; an async iterator, so a caller can stop early. */
+export async function* queryItems(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<Record<string, unknown>> {
+  let start = input.ExclusiveStartKey;
+  do {
+    const out = await ddb.send(new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey: start }));
+    for (const item of out.Items ?? []) yield item;
+    start = out.LastEvaluatedKey;
+  } while (start);
 }

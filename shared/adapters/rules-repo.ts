@@ -1,8 +1,8 @@
 // Trigger rules (R2) and the bookkeeping that makes their actions run at most once per (rule, event)
 // (R5): rule items, the rules version, action markers, last-seen ticket statuses and digest windows.
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { claimDecision, type ActionMarker, type Rule } from '../domain/rules.ts';
-import { conditionally, ddb, tableName } from './dynamo.ts';
+import { conditionally, ddb, queryItems, tableName } from './dynamo.ts';
 
 export const ruleKeys = {
   rules: (t: string) => `T#${t}#RULES`,
@@ -36,19 +36,9 @@ export async function listRules(tenant: string, opts: { fresh?: boolean } = {}, 
   const version = opts.fresh ? -1 : await rulesVersion(tenant);
   if (!opts.fresh && cached && cached.tenant === tenant && cached.version === version && now - cached.at < CACHE_MS) return cached.rules;
   const rules: Rule[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :r)',
-        ExpressionAttributeValues: { ':pk': ruleKeys.rules(tenant), ':r': 'RULE#' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) rules.push(item['rule'] as Rule);
-    start = out.LastEvaluatedKey;
-  } while (start);
+  for await (const item of queryItems({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :r)', ExpressionAttributeValues: { ':pk': ruleKeys.rules(tenant), ':r': 'RULE#' } })) {
+    rules.push(item['rule'] as Rule);
+  }
   if (!opts.fresh) cached = { tenant, at: now, version, rules };
   return rules;
 }

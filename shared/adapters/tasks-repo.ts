@@ -4,7 +4,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@
 import type { Call } from '../domain/call.ts';
 import type { Task, TaskStatus } from '../domain/task.ts';
 import { phoneCallsIndex } from './call-customers-repo.ts';
-import { conditionally, ddb, decodeCursor, encodeCursor, tableName } from './dynamo.ts';
+import { conditionally, ddb, decodeCursor, encodeCursor, queryItems, tableName } from './dynamo.ts';
 
 export const taskKeys = {
   task: (t: string, id: string) => ({ PK: `T#${t}#TASK#${id}`, SK: 'TASK' }),
@@ -102,19 +102,7 @@ export async function closeTask(tenant: string, task: Task, status: Exclude<Task
 
 export async function openTaskIdsOfNumber(tenant: string, number: string): Promise<string[]> {
   const ids: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': taskKeys.openByNumber(tenant, number) },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of out.Items ?? []) ids.push(i['taskId'] as string);
-    start = out.LastEvaluatedKey;
-  } while (start);
+  for await (const i of queryItems({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': taskKeys.openByNumber(tenant, number) } })) ids.push(i['taskId'] as string);
   return ids;
 }
 
@@ -145,24 +133,15 @@ export async function listTasksOf(
 export async function answeredCallSince(tenant: string, number: string, since: string): Promise<string | null> {
   // Calls are indexed by start; one that started a while before `since` may still have been answered after it.
   const from = new Date(Date.parse(since) - 24 * 3600_000).toISOString();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await ddb.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK >= :from',
-        ExpressionAttributeValues: { ':pk': phoneCallsIndex(tenant, number), ':from': from },
-        ProjectionExpression: '#c',
-        ExpressionAttributeNames: { '#c': 'call' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of out.Items ?? []) {
-      const call = i['call'] as Call | undefined;
-      if (call?.answeredAt && call.answeredAt >= since) return call.id;
-    }
-    start = out.LastEvaluatedKey;
-  } while (start);
+  for await (const i of queryItems({
+    IndexName: 'GSI2',
+    KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK >= :from',
+    ExpressionAttributeValues: { ':pk': phoneCallsIndex(tenant, number), ':from': from },
+    ProjectionExpression: '#c',
+    ExpressionAttributeNames: { '#c': 'call' },
+  })) {
+    const call = i['call'] as Call | undefined;
+    if (call?.answeredAt && call.answeredAt >= since) return call.id;
+  }
   return null;
 }
