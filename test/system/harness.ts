@@ -1,6 +1,6 @@
 // Drives the local runtime the way a PBX and an agent would: HTTP webhooks in, WebSocket frames out.
 import { createHmac, randomInt } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -44,6 +44,18 @@ export function useHarness(opts: Parameters<typeof startHarness>[0] = {}): Harne
       return current[key as keyof Harness];
     },
   });
+}
+
+/**
+ * A tenant settings file for one test run: a fixture under test/fixtures/tenants/ with `patch` applied
+ * (e.g. pointing a provider's API or an outbound webhook at a fake server started by the test).
+ */
+export function patchedTenantConfig<T>(fixture: string, patch: (settings: T) => void): string {
+  const settings = JSON.parse(readFileSync(new URL(`../fixtures/tenants/${fixture}`, import.meta.url), 'utf8')) as T;
+  patch(settings);
+  const file = join(mkdtempSync(join(tmpdir(), 'ringdesk-tenant-config-')), fixture);
+  writeFileSync(file, JSON.stringify(settings));
+  return file;
 }
 
 /** A fresh Russian mobile number, so tests never share a missed-call group. */

@@ -2,15 +2,12 @@
 // ringdesk canonical webhook (legs, recordings, outbound), agents act through the HTTP API, click-to-call
 // goes to a fake Mango API started here (the tenant settings point `providers.mango.apiUrl` at it).
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callIdFor } from '#shared/domain/call-id.ts';
 import type { Call } from '#shared/domain/call.ts';
 import type { Ticket } from '#shared/domain/ticket.ts';
-import { api, callIdValue, openAgent, postRingdesk, randomNumber, startHarness, waitFor, type Harness } from './harness.ts';
+import { api, callIdValue, openAgent, postRingdesk, randomNumber, patchedTenantConfig, startHarness, waitFor, type Harness } from './harness.ts';
 
 const SECRET = 'demo-ringdesk-secret-0123456789';
 const LINE = '+74951234567';
@@ -36,10 +33,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
   const port = (fake.address() as { port: number }).port;
-  const settings = JSON.parse(readFileSync(new URL('../fixtures/tenants/helpdesk.json', import.meta.url), 'utf8')) as { providers: { mango: { apiUrl: string } } };
-  settings.providers.mango.apiUrl = `http://127.0.0.1:${port}/vpbx/`;
-  const file = join(mkdtempSync(join(tmpdir(), 'ringdesk-helpdesk-')), 'demo.json');
-  writeFileSync(file, JSON.stringify(settings));
+  const file = patchedTenantConfig<{ providers: { mango: { apiUrl: string } } }>('helpdesk.json', (s) => {
+    s.providers.mango.apiUrl = `http://127.0.0.1:${port}/vpbx/`;
+  });
   h = await startHarness({ tenantConfigFile: file });
 }, 240_000);
 

@@ -3,15 +3,12 @@
 // even when Call Ended is delivered three times, the dry run explaining a rule that does not match,
 // and a missed call from a new number that creates the customer and a 30-minute callback task.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callIdFor } from '#shared/domain/call-id.ts';
 import type { Call } from '#shared/domain/call.ts';
 import { signatureOf, type Rule } from '#shared/domain/rules.ts';
-import { api, callIdValue, openAgent, postRingdesk, randomNumber, startHarness, waitFor, type Harness } from './harness.ts';
+import { api, callIdValue, openAgent, postRingdesk, randomNumber, patchedTenantConfig, startHarness, waitFor, type Harness } from './harness.ts';
 
 const SECRET = 'demo-ringdesk-secret-0123456789';
 const OUTBOUND_SECRET = 'demo-outbound-secret-0123456789';
@@ -31,11 +28,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
   const port = (fake.address() as { port: number }).port;
-  const settings = JSON.parse(readFileSync(new URL('../fixtures/tenants/triggers.json', import.meta.url), 'utf8')) as { outbound: Record<string, string> };
-  settings.outbound['smsWebhookUrl'] = `http://127.0.0.1:${port}/sms`;
-  settings.outbound['emailWebhookUrl'] = `http://127.0.0.1:${port}/email`;
-  const file = join(mkdtempSync(join(tmpdir(), 'ringdesk-triggers-')), 'demo.json');
-  writeFileSync(file, JSON.stringify(settings));
+  const file = patchedTenantConfig<{ outbound: Record<string, string> }>('triggers.json', (s) => {
+    s.outbound['smsWebhookUrl'] = `http://127.0.0.1:${port}/sms`;
+    s.outbound['emailWebhookUrl'] = `http://127.0.0.1:${port}/email`;
+  });
   h = await startHarness({ tenantConfigFile: file });
 }, 240_000);
 

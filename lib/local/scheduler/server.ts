@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { LocalScheduler, LocalSchedulerOptions, ScheduleRecord, ScheduleTarget, SchedulerDeadLetter } from './types.ts';
+import { BodyTooLargeError, readBody as readLimitedBody } from '../gateway/body.ts';
 
 export type { LocalScheduler, LocalSchedulerOptions, ScheduleRecord, SchedulerDeadLetter } from './types.ts';
 
@@ -270,20 +271,11 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new SchedulerError('ValidationException', 'Request body is too large.'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+async function readBody(req: IncomingMessage): Promise<string> {
+  try {
+    return (await readLimitedBody(req, MAX_BODY_BYTES)).toString('utf8');
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) throw new SchedulerError('ValidationException', 'Request body is too large.');
+    throw err;
+  }
 }
