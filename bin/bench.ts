@@ -1,4 +1,4 @@
-// `npm run bench [-- --calls 200 --rate 20 --concurrency 16 --no-synth]`
+// `npm run bench [-- --calls 200 --rate 20 --concurrency 16 --no-synth --reports 1000000 --export 100000]`
 // Drives simulated PBX calls through the local runtime and prints one JSON object: pop-up latency,
 // webhook throughput, DynamoDB operations per call, and the I/O floor measured in the same run.
 import { performance } from 'node:perf_hooks';
@@ -19,6 +19,10 @@ const { values } = parseArgs({
     'no-synth': { type: 'boolean', default: false },
     /** Where to synthesize the cloud assembly (default `cdk.out`); a private one keeps the bench off a running test suite's. */
     'out-dir': { type: 'string' },
+    /** Reports latency over one year of that many generated calls (bin/bench-reports.ts), e.g. 1000000. */
+    reports: { type: 'string' },
+    /** CSV export throughput for that many seeded calls (bin/bench-export.ts), e.g. 100000. */
+    export: { type: 'string' },
     /** e.g. `1000,100000`: DynamoDB operations per call measured with that many customers loaded. */
     customers: { type: 'string' },
   },
@@ -126,6 +130,8 @@ async function main() {
     await runtime.bus.idle();
     ws.close();
 
+    const reports = values.reports ? await (await import('./bench-reports.ts')).benchReports(runtime, info, { calls: Number(values.reports) }) : undefined;
+    const csvExport = values.export ? await (await import('./bench-export.ts')).benchExport(runtime, info, Number(values.export)) : undefined;
     const scale = values.customers ? await opsByCustomerCount(info, runtime, values.customers.split(',').map(Number)) : undefined;
 
     const popupP = percentiles(popupSamples);
@@ -143,6 +149,8 @@ async function main() {
           functionInvocationsPerCall: invocationsPerCall,
           ioFloorMs: { dynamodbPutItem: putP, websocketPush: wsP, floorP50: Math.round(floorP50 * 100) / 100 },
           popupP50OverFloorP50: Math.round((popupP.p50 / floorP50) * 100) / 100,
+          ...(reports ? { reports } : {}),
+          ...(csvExport ? { csvExport } : {}),
           ...(scale ? { dynamodbOperationsPerCallByCustomerCount: scale } : {}),
           busDeadLetters: runtime.bus.deadLetters().length,
         },

@@ -57,6 +57,7 @@ try {
       `  @connections    ${info.wsManagementUrl}`,
       `  EventBridge     ${info.eventsUrl} (bus ${info.eventBusName})`,
       `  DynamoDB Local  ${info.dynamodbUrl}`,
+      ...Object.entries(info.functionUrls).map(([fn, u]) => `  function URL    ${u} (${fn})`),
       ...Object.entries(info.webhooks).map(([p, u]) => `  webhook ${p.padEnd(9)}${u}`),
       `  admin token     ${info.tokens.admin}`,
       ...Object.entries(info.tokens.agents).map(([ext, t]) => `  agent ${ext} token ${t}`),

@@ -5,9 +5,12 @@ import type { Construct } from 'constructs';
 import type { TenantConfig } from '#shared/config.ts';
 import { Core } from './core.ts';
 import { AgentConnections } from './features/agent-connections.ts';
+import { Analytics } from './features/analytics.ts';
 import { ApiDocs } from './features/api-docs.ts';
+import { CallLog } from './features/call-log.ts';
 import { CallSweeper } from './features/call-sweeper.ts';
 import { Directory } from './features/directory.ts';
+import { Exports } from './features/exports.ts';
 import { Helpdesk } from './features/helpdesk.ts';
 import { Notifications } from './features/notifications.ts';
 import { PbxIngest } from './features/pbx-ingest.ts';
@@ -34,7 +37,7 @@ export class RingdeskStack extends Stack {
     this.core = core;
     const features = { core, config };
     new PbxIngest(this, 'PbxIngest', features);
-    new ReadApi(this, 'ReadApi', features);
+    const readApi = new ReadApi(this, 'ReadApi', features);
     new Tickets(this, 'Tickets', features);
     new Notifications(this, 'Notifications', features);
     new AgentConnections(this, 'AgentConnections', features);
@@ -45,6 +48,10 @@ export class RingdeskStack extends Stack {
     new Tasks(this, 'Tasks', features); // before features that schedule tasks (Tasks.of)
     new Triggers(this, 'Triggers', features);
     new TriggerLambdas(this, 'TriggerLambdas', features);
+    const analytics = new Analytics(this, 'Analytics', features);
+    new CallLog(this, 'CallLog', features);
+    // CSV downloads (L4): GET /calls and GET /reports/calls answer 303 to the streaming export URL.
+    new Exports(this, 'Exports', features).bindExportUrl(readApi.functions['list-calls']).bindExportUrl(analytics.reportFunctions['get-call-report']);
 
     new CfnOutput(this, 'HttpUrl', { value: core.httpApi.apiEndpoint });
     new CfnOutput(this, 'WebSocketUrl', { value: core.webSocketStage.url });

@@ -21,6 +21,10 @@ export const tenantConfigSchema = z.object({
   ringingTimeoutMinutes: z.number().int().positive().default(15),
   /** A call still in conversation this long after its last event is finalized by the sweeper. */
   talkingTimeoutMinutes: z.number().int().positive().default(240),
+  /** Call statistics (L2, docs/analytics.md): a target call is answered with at least `minTalkSeconds` of talk. */
+  analytics: z
+    .object({ targetCall: z.object({ minTalkSeconds: z.number().int().nonnegative().default(30) }).prefault({}) })
+    .prefault({}),
   /** E.164 numbers whose inbound calls are rejected (Zammad `reject` answer). */
   blockedNumbers: z.array(z.string()).default([]),
   /** Outbound caller-ID rules, first match wins (Zammad `dial` answer). */

@@ -2,6 +2,8 @@
 // fire-task when a task falls due, and a `Call Ended` consumer that cancels the callbacks owed to a
 // customer who got through first. Other features create tasks via shared/services/tasks.ts after
 // `fn.bindScheduler(Tasks.of(this).scheduling)` (Tasks is created before them in the stack).
+// fire-task is the target of every one-time schedule of the tenant (shared/adapters/schedules.ts):
+// callback tasks, reminders owed to an employee who was offline, digest flushes of trigger rules.
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -12,6 +14,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { taskRoutes } from '#shared/http/routes/tasks.ts';
 import { alarmWhenNotEmpty, AppFunction, type SchedulerBinding } from '../app-function.ts';
 import type { FeatureProps } from '../core.ts';
+import { AgentConnections } from './agent-connections.ts';
 import { ruleToFunction } from './rule-target.ts';
 
 export const TASKS_CONSTRUCT_ID = 'Tasks';
@@ -47,6 +50,12 @@ export class Tasks extends Construct {
     this.manageTasks = new AppFunction(this, 'manage-tasks').bindTable(core.table, 'RW').bindScheduler(this.scheduling).bindTenant(config);
     const integration = new HttpLambdaIntegration('ManageTasksIntegration', this.manageTasks, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
     for (const route of taskRoutes) core.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+
+    // N6: a reminder that fell due while its employee was offline is delivered when they connect;
+    // $connect cannot post to its own connection, so ws-connect schedules the delivery.
+    const connections = Stack.of(this).node.tryFindChild('AgentConnections');
+    if (!(connections instanceof AgentConnections)) throw new Error('Tasks needs the AgentConnections construct (created before it in the stack)');
+    connections.functions['ws-connect'].bindScheduler(this.scheduling);
 
     this.cancelCallbackTasks = new AppFunction(this, 'cancel-callback-tasks').bindTable(core.table, 'RW').bindScheduler(this.scheduling).bindTenant(config);
     ruleToFunction(this, 'AnsweredCalls', {

@@ -61,6 +61,22 @@ export interface RuleModel {
   scheduleExpression: string | undefined;
   targets: { id: string; functionId: string; deadLetterQueueId: string | null }[];
 }
+/** CORS of a Function URL (`AWS::Lambda::Url` `Cors`), as the Lambda service applies it. */
+export interface FunctionUrlCors {
+  allowOrigins: string[];
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders: string[];
+  maxAge: number | null;
+  allowCredentials: boolean;
+}
+/** A Lambda Function URL (`AWS::Lambda::Url`): served locally on a port of its own. */
+export interface FunctionUrlModel {
+  logicalId: string;
+  functionId: string;
+  invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
+  cors: FunctionUrlCors | null;
+}
 export interface AssemblyModel {
   template: Template;
   stackName: string;
@@ -70,6 +86,7 @@ export interface AssemblyModel {
   buses: { logicalId: string; name: string }[];
   rules: RuleModel[];
   queues: { logicalId: string; name: string }[];
+  functionUrls: FunctionUrlModel[];
 }
 
 const refOf = (v: Json): string | null => (v && typeof v === 'object' && 'Ref' in v ? String((v as { Ref: string }).Ref) : null);
@@ -190,5 +207,30 @@ export function readAssembly(outDir: string, stackName: string): AssemblyModel {
     };
   });
 
-  return { template, stackName, tables, functions, apis, buses, rules, queues };
+  const strings = (v: Json): string[] => (Array.isArray(v) ? v.map(String) : []);
+  const functionUrls: FunctionUrlModel[] = ofType('AWS::Lambda::Url').map(([id, r]) => {
+    const p = props(r);
+    const where = `function URL ${id}`;
+    const functionId = functionOf(p['TargetFunctionArn']);
+    if (!functionId) throw new Error(`${where}: TargetFunctionArn does not name an app function of the template`);
+    if (p['Qualifier'] !== undefined) throw new Error(`${where}: a Qualifier (alias) is not supported locally`);
+    // Fail closed: an IAM-authorized URL would be served without SigV4 checks.
+    if (p['AuthType'] !== 'NONE') throw new Error(`${where}: AuthType ${String(p['AuthType'])} is not supported locally (only NONE; the function authenticates)`);
+    const mode = p['InvokeMode'] ?? 'BUFFERED';
+    if (mode !== 'BUFFERED' && mode !== 'RESPONSE_STREAM') throw new Error(`${where}: unknown InvokeMode ${String(mode)}`);
+    const c = p['Cors'] as Record<string, Json> | undefined;
+    const cors: FunctionUrlCors | null = c
+      ? {
+          allowOrigins: strings(c['AllowOrigins']),
+          allowMethods: strings(c['AllowMethods']).map((m) => m.toUpperCase()),
+          allowHeaders: strings(c['AllowHeaders']).map((h) => h.toLowerCase()),
+          exposeHeaders: strings(c['ExposeHeaders']).map((h) => h.toLowerCase()),
+          maxAge: typeof c['MaxAge'] === 'number' ? c['MaxAge'] : null,
+          allowCredentials: c['AllowCredentials'] === true,
+        }
+      : null;
+    return { logicalId: id, functionId, invokeMode: mode, cors };
+  });
+
+  return { template, stackName, tables, functions, apis, buses, rules, queues, functionUrls };
 }

@@ -16,6 +16,11 @@ export class IntrinsicResolver {
     private readonly env: LocalEnvironment,
     /** Logical id → local API id (stable, AWS-like). */
     apiIds: Record<string, string>,
+    /**
+     * `AWS::Lambda::Url` logical id → its local URL (`http://127.0.0.1:{port}/`). Read at resolve
+     * time: the runtime fills it once the URLs listen, before it creates any function.
+     */
+    private readonly functionUrls: Record<string, string> = {},
   ) {
     this.apiIds = apiIds;
   }
@@ -60,6 +65,15 @@ export class IntrinsicResolver {
         case 'AWS::SQS::Queue':
           return `arn:aws:sqs:${region}:${accountId}:${this.model.queues.find((q) => q.logicalId === id)?.name ?? id}`;
       }
+    }
+    if (type === 'AWS::Lambda::Url') {
+      const url = this.model.functionUrls.find((u) => u.logicalId === id);
+      if (attr === 'FunctionUrl') {
+        const local = this.functionUrls[id];
+        if (!local) throw new Error(`function URL ${id} is not served locally (yet)`);
+        return local;
+      }
+      if (attr === 'FunctionArn' && url) return this.getAtt(url.functionId, 'Arn');
     }
     if (attr === 'Name' || attr === 'QueueName') return name;
     if (attr === 'ApiEndpoint') return `https://${name}.execute-api.${region}.amazonaws.com`;

@@ -25,10 +25,38 @@ interface Sandbox {
   busy: boolean;
 }
 
+/** What one streamed invocation wrote, measured in its sandbox. */
+export interface StreamStats {
+  chunks: number;
+  /** Body bytes the handler wrote (without the prelude of `HttpResponseStream.from`). */
+  bytes: number;
+  /** Most bytes the response stream ever held waiting for the socket (its `writableLength`). */
+  peakBufferedBytes: number;
+  /** V8 heap of the sandbox when the invocation started, and the most it used while streaming (garbage included). */
+  startHeapBytes: number;
+  peakHeapBytes: number;
+  /** The same for V8's old space: objects that survived young-generation collections, i.e. what the handler retained. */
+  startOldSpaceBytes: number;
+  peakOldSpaceBytes: number;
+}
+
+/**
+ * Where a streamed response goes (a Function URL's socket). `write` resolves once the chunk is
+ * taken (written, or the socket drained): only then may the sandbox write the next one. The first
+ * chunk carries the content type the function set (the prelude type of `HttpResponseStream.from`).
+ */
+export interface ResponseSink {
+  write(chunk: Buffer, contentType?: string): Promise<void>;
+}
+
+export type InvokeOutcome = { streamed: false; result: unknown } | { streamed: true; stats: StreamStats };
+
 export interface InvocationStats {
   invocations: number;
   errors: number;
   coldStarts: number;
+  /** The last streamed invocation (tests and the benchmark read how much it buffered). */
+  lastStream?: StreamStats;
 }
 
 export class LocalFunction {
@@ -113,14 +141,31 @@ export class LocalFunction {
     this.idle.push(s);
   }
 
+  /** A buffered invocation (Invoke RequestResponse): the handler's result. */
   async invoke(event: unknown): Promise<unknown> {
+    const outcome = await this.call(event, null);
+    return outcome.streamed ? null : outcome.result;
+  }
+
+  /**
+   * An invocation with response streaming (InvokeWithResponseStream): a streaming handler
+   * (`awslambda.streamifyResponse`) writes into `sink`; any other handler's result comes back as
+   * with `invoke`.
+   */
+  async invokeStreaming(event: unknown, sink: ResponseSink): Promise<InvokeOutcome> {
+    const outcome = await this.call(event, sink);
+    if (outcome.streamed) this.stats.lastStream = outcome.stats;
+    return outcome;
+  }
+
+  private async call(event: unknown, sink: ResponseSink | null): Promise<InvokeOutcome> {
     this.inFlight++;
     try {
       const sandbox = await this.acquire();
       this.stats.invocations++;
       try {
         await sandbox.ready;
-        return await this.run(sandbox, event);
+        return await this.run(sandbox, event, sink);
       } catch (err) {
         this.stats.errors++;
         throw err;
@@ -145,7 +190,7 @@ export class LocalFunction {
     await this.close();
   }
 
-  private run(sandbox: Sandbox, event: unknown): Promise<unknown> {
+  private run(sandbox: Sandbox, event: unknown, sink: ResponseSink | null): Promise<InvokeOutcome> {
     const id = randomUUID();
     const timeoutMs = this.model.timeoutSeconds * 1000;
     return new Promise((resolve, reject) => {
@@ -155,10 +200,30 @@ export class LocalFunction {
         this.discard(sandbox);
         reject(new LambdaError('Sandbox.Timedout', `Task timed out after ${this.model.timeoutSeconds.toFixed(2)} seconds`));
       }, timeoutMs);
-      const onMsg = (m: { type: string; id?: string; result?: unknown; error?: { errorType: string; errorMessage: string; stack?: string } }) => {
+      type Message = {
+        type: string;
+        id?: string;
+        result?: unknown;
+        streamed?: boolean;
+        stats?: StreamStats;
+        data?: Uint8Array;
+        contentType?: string;
+        error?: { errorType: string; errorMessage: string; stack?: string };
+      };
+      const onMsg = (m: Message) => {
         if (m.id !== id) return;
+        if (m.type === 'chunk') {
+          // The sandbox waits for this ack before it writes again: the socket paces the handler.
+          const chunk = Buffer.from(m.data!.buffer, m.data!.byteOffset, m.data!.byteLength);
+          const taken = sink ? sink.write(chunk, m.contentType) : Promise.reject(new Error('no response stream'));
+          taken.then(
+            () => sandbox.worker.postMessage({ type: 'ack', id }),
+            (err: unknown) => sandbox.worker.postMessage({ type: 'ack', id, error: err instanceof Error ? err.message : String(err) }),
+          );
+          return;
+        }
         cleanup();
-        if (m.type === 'result') resolve(m.result);
+        if (m.type === 'result') resolve(m.streamed ? { streamed: true, stats: m.stats! } : { streamed: false, result: m.result });
         else reject(new LambdaError(m.error?.errorType ?? 'Error', m.error?.errorMessage ?? 'unknown error', m.error?.stack));
       };
       const onExit = (code: number) => {
@@ -172,7 +237,7 @@ export class LocalFunction {
       };
       sandbox.worker.on('message', onMsg);
       sandbox.worker.once('exit', onExit);
-      sandbox.worker.postMessage({ id, event, deadline: Date.now() + timeoutMs, requestId: randomUUID() });
+      sandbox.worker.postMessage({ type: 'invoke', id, event, deadline: Date.now() + timeoutMs, requestId: randomUUID(), stream: sink !== null });
     });
   }
 

@@ -5,6 +5,7 @@ import type { AssemblyModel, FunctionModel } from './cloud-assembly.ts';
 import { readAssembly } from './cloud-assembly.ts';
 import { createTables, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startEventBus, type LocalEventBus } from './eventbridge/bus.ts';
+import { startFunctionUrl } from './function-url-gateway.ts';
 import { startHttpGateway, type HttpGateway } from './http-gateway.ts';
 import { IntrinsicResolver } from './intrinsics.ts';
 import { LocalFunction } from './lambda-pool.ts';
@@ -18,6 +19,8 @@ export interface RuntimeOptions {
   httpPort: number;
   wsPort: number;
   eventsPort?: number;
+  /** Port of the first Lambda Function URL, the next ones counting up (default 0: any free port each). */
+  functionUrlPort?: number;
   /** Port of the local EventBridge Scheduler (default: any free port). */
   schedulerPort?: number;
   /** The scheduler's clock (e.g. shifted forward in tests); default the wall clock. */
@@ -46,6 +49,8 @@ export interface LocalRuntime {
   wsManagementUrl: string;
   eventsUrl: string;
   eventBusName: string;
+  /** Lambda Function URLs by the function's short name (e.g. `export-csv`), each `http://127.0.0.1:{port}/`. */
+  functionUrls: Record<string, string>;
   dynamodbUrl: string;
   tableName: string;
   region: string;
@@ -64,6 +69,11 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
+/** Function URL ids look like AWS's (32 lowercase alphanumerics) and stay stable across restarts. */
+function urlIdFor(stackName: string, logicalId: string): string {
+  return createHash('sha256').update(`${stackName}/${logicalId}/url`).digest('base64').toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 32);
+}
+
 /** API ids look like AWS's (10 lowercase alphanumerics) and stay stable across restarts. */
 function apiIdFor(stackName: string, logicalId: string): string {
   return createHash('sha256').update(`${stackName}/${logicalId}`).digest('hex').replace(/[^a-z0-9]/g, '').slice(0, 10);
@@ -79,7 +89,9 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
   const busModel = model.buses[0];
   if (!httpApi || !wsApi || !table || !busModel) throw new Error(`${opts.stackName}: the template needs an HTTP API, a WebSocket API, a table and an event bus`);
   const apiIds = Object.fromEntries(model.apis.map((a) => [a.logicalId, apiIdFor(opts.stackName, a.logicalId)]));
-  const resolver = new IntrinsicResolver(model, { region, accountId, stackName: opts.stackName }, apiIds);
+  // Filled once the Function URLs listen, before any function (whose environment may name one) starts.
+  const localFunctionUrls: Record<string, string> = {};
+  const resolver = new IntrinsicResolver(model, { region, accountId, stackName: opts.stackName }, apiIds, localFunctionUrls);
 
   const started: { close(): Promise<void> }[] = [];
   const functions = new Map<string, LocalFunction>();
@@ -166,6 +178,22 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
     });
     started.push(http);
 
+    // One port per Function URL, as each has a host of its own on AWS.
+    const functionUrls: Record<string, string> = {};
+    for (const [i, u] of model.functionUrls.entries()) {
+      const target = model.functions.find((f) => f.logicalId === u.functionId)!;
+      const server = await startFunctionUrl({
+        port: opts.functionUrlPort ? opts.functionUrlPort + i : 0,
+        urlId: urlIdFor(opts.stackName, u.logicalId),
+        invokeMode: u.invokeMode,
+        cors: u.cors,
+        target: { invoke: (event) => fn(u.functionId).invoke(event), invokeStreaming: (event, sink) => fn(u.functionId).invokeStreaming(event, sink) },
+      });
+      started.push(server);
+      localFunctionUrls[u.logicalId] = server.url;
+      functionUrls[target.shortName ?? target.logicalId] = server.url;
+    }
+
     const wsBase = new URL(ws.managementUrl).origin;
     const awsEnv: Record<string, string> = {
       AWS_REGION: region,
@@ -180,7 +208,7 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     const createFunction = (f: FunctionModel, from: AssemblyModel = model): LocalFunction => {
-      const r = from === model ? resolver : new IntrinsicResolver(from, { region, accountId, stackName: opts.stackName }, apiIds);
+      const r = from === model ? resolver : new IntrinsicResolver(from, { region, accountId, stackName: opts.stackName }, apiIds, localFunctionUrls);
       const own = r.environment(f.environment, { apiBaseUrls: { [apiIds[wsApi.logicalId]!]: wsBase, [apiIds[httpApi.logicalId]!]: http.url } });
       const env = {
         PATH: process.env['PATH'] ?? '',
@@ -208,6 +236,7 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
       wsManagementUrl: ws.managementUrl,
       eventsUrl: bus.url,
       eventBusName: busModel.name,
+      functionUrls,
       dynamodbUrl: dynamo.endpoint,
       tableName: table.tableName,
       region,

@@ -19,6 +19,8 @@ export interface LocalInfo {
   wsManagementUrl: string;
   eventsUrl: string;
   eventBusName: string;
+  /** Lambda Function URLs by function (`export-csv`: the CSV export, L4). */
+  functionUrls: Record<string, string>;
   dynamodbUrl: string;
   region: string;
   tenant: string;
@@ -89,7 +91,9 @@ export async function startTenant(opts: StartOptions = {}): Promise<{ runtime: L
   const fileTenant = opts.tenantConfigFile ? (JSON.parse(readFileSync(resolve(opts.tenantConfigFile), 'utf8')) as { tenant?: string }).tenant : undefined;
   const tenant = opts.tenant ?? fileTenant;
   const stackName = tenant ? `Ringdesk-${tenant}` : (templates[0]?.replace('.template.json', '') ?? 'Ringdesk-demo');
-  const runtime = await startLocalRuntime({ httpPort: 3000, wsPort: 3001, ...opts, outDir, stackName });
+  // Function URLs follow the WebSocket port on `npm start` (3002); any free port when the gateways take any (tests).
+  const functionUrlPort = opts.functionUrlPort ?? (opts.httpPort === 0 || opts.wsPort === 0 ? 0 : (opts.wsPort ?? 3001) + 1);
+  const runtime = await startLocalRuntime({ httpPort: 3000, wsPort: 3001, ...opts, functionUrlPort, outDir, stackName });
   try {
     const config = tenantConfigOf(runtime);
     const tokens = await seedTenant(config, { tableName: runtime.tableName, dynamodbUrl: runtime.dynamo.directEndpoint, region: runtime.region });
@@ -99,6 +103,7 @@ export async function startTenant(opts: StartOptions = {}): Promise<{ runtime: L
       wsManagementUrl: runtime.wsManagementUrl,
       eventsUrl: runtime.eventsUrl,
       eventBusName: runtime.eventBusName,
+      functionUrls: runtime.functionUrls,
       dynamodbUrl: runtime.dynamo.directEndpoint,
       region: runtime.region,
       tenant: config.tenant,

@@ -4,6 +4,12 @@ import { requireEnv } from '../config.ts';
 import { connectionsOf, removeConnection } from './connections-repo.ts';
 import { logger } from './logger.ts';
 
+/**
+ * A 410 for a connection younger than this is a `$connect` still completing (API Gateway answers 410
+ * until the handshake is done), not a dead socket: it is kept.
+ */
+export const CONNECTING_GRACE_MS = 30_000;
+
 // Explicit endpoint: the SDK cannot derive the stage URL, and locally it is the local gateway.
 const client = new ApiGatewayManagementApiClient({ endpoint: requireEnv('WS_MANAGEMENT_URL') });
 
@@ -32,9 +38,8 @@ export async function notifyEmployees(tenant: string, employeeIds: Iterable<stri
       const [connections, msg] = await Promise.all([connectionsOf(tenant, employeeId), message]);
       for (const connectionId of connections) {
         if ((await postToConnection(connectionId, msg)) === 'sent') sent++;
-        else {
-          logger.info('removing stale connection', { connectionId, employeeId });
-          await removeConnection(tenant, connectionId, employeeId);
+        else if (await removeConnection(tenant, connectionId, employeeId, new Date(Date.now() - CONNECTING_GRACE_MS).toISOString())) {
+          logger.info('removed stale connection', { connectionId, employeeId });
         }
       }
     }),

@@ -1,7 +1,7 @@
 // Call items: the reduced call plus the set of its canonical events, written with optimistic concurrency.
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Call, CanonicalEvent } from '../domain/call.ts';
-import { conditionally, ddb, decodeCursor, encodeCursor, keys, queryItems, tableName } from './dynamo.ts';
+import { conditionally, ddb, keys, queryItems, tableName } from './dynamo.ts';
 import type { OutboxEntry } from './publisher.ts';
 import { lastActivity } from '../domain/stale-calls.ts';
 import { phoneCallsIndex } from './call-customers-repo.ts';
@@ -87,25 +87,6 @@ export async function getCall(tenant: string, callId: string): Promise<CallView 
     new GetCommand({ TableName: tableName, Key: keys.call(tenant, callId), ProjectionExpression: '#c, customerId', ExpressionAttributeNames: { '#c': 'call' } }),
   );
   return out.Item?.['call'] ? callView(out.Item) : null;
-}
-
-export async function listCalls(tenant: string, limit: number, cursor?: string): Promise<{ items: CallView[]; next: string | null }> {
-  const partition = keys.callsIndex(tenant);
-  const out = await ddb.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': partition },
-      // Only the call, not its stored events: list pages stay small.
-      ProjectionExpression: '#c, customerId',
-      ExpressionAttributeNames: { '#c': 'call' },
-      ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor, partition),
-    }),
-  );
-  return { items: (out.Items ?? []).map(callView), next: encodeCursor(out.LastEvaluatedKey) };
 }
 
 /** Unfinished calls whose latest activity is before `before`, oldest first. */

@@ -1,6 +1,6 @@
 // Agent WebSocket connections: per-employee partition for fan-out, reverse item for $disconnect.
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, keys, tableName } from './dynamo.ts';
+import { conditionally, ddb, keys, tableName } from './dynamo.ts';
 
 /** API Gateway closes a WebSocket after 2 h at most; a connection item never outlives that. */
 const CONNECTION_TTL_S = 2 * 60 * 60;
@@ -18,14 +18,22 @@ export async function putConnection(tenant: string, employeeId: string, connecti
   );
 }
 
-export async function removeConnection(tenant: string, connectionId: string, employeeId?: string): Promise<void> {
+/**
+ * Deletes a connection's items. With `connectedBefore`, only when it was stored before that instant:
+ * a push racing a `$connect` that has not completed yet answers 410 too, and must not unregister it.
+ */
+export async function removeConnection(tenant: string, connectionId: string, employeeId?: string, connectedBefore?: string): Promise<boolean> {
   let owner = employeeId;
   if (!owner) {
     const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.connection(tenant, connectionId) }));
     owner = out.Item?.['employeeId'] as string | undefined;
   }
-  await ddb.send(new DeleteCommand({ TableName: tableName, Key: keys.connection(tenant, connectionId) }));
-  if (owner) await ddb.send(new DeleteCommand({ TableName: tableName, Key: { PK: keys.employeeConnections(tenant, owner), SK: `CONN#${connectionId}` } }));
+  const condition = connectedBefore
+    ? { ConditionExpression: 'attribute_not_exists(connectedAt) OR connectedAt < :before', ExpressionAttributeValues: { ':before': connectedBefore } }
+    : {};
+  const keysOf = [keys.connection(tenant, connectionId), ...(owner ? [{ PK: keys.employeeConnections(tenant, owner), SK: `CONN#${connectionId}` }] : [])];
+  const removed = await Promise.all(keysOf.map((Key) => conditionally(ddb.send(new DeleteCommand({ TableName: tableName, Key, ...condition })))));
+  return removed.every(Boolean);
 }
 
 export async function connectionsOf(tenant: string, employeeId: string, now = Date.now()): Promise<string[]> {

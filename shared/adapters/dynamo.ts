@@ -15,6 +15,8 @@ export const keys = {
   callsIndex: (t: string) => `T#${t}#CALLS`,
   openCalls: (t: string) => `T#${t}#OPENCALLS`,
   callTicket: (t: string, callId: string) => ({ PK: `T#${t}#CALL#${callId}`, SK: 'TICKET' }),
+  callLog: (t: string, facet: string) => `T#${t}#LOG#${facet}`,
+  callLogMarker: (t: string, callId: string) => ({ PK: `T#${t}#CALL#${callId}`, SK: 'LOG' }),
   ticket: (t: string, id: string) => ({ PK: `T#${t}#TICKET#${id}`, SK: 'TICKET' }),
   ticketsByStatus: (t: string, status: string) => `T#${t}#TICKETS#${status}`,
   tickets: (t: string) => `T#${t}#TICKETS`,
@@ -26,6 +28,10 @@ export const keys = {
   employeeKey: (t: string, kind: string, value: string) => ({ PK: `T#${t}#EMPKEY#${kind}#${value}`, SK: 'EMPKEY' }),
   employeeConnections: (t: string, employeeId: string) => `T#${t}#EMPCONN#${employeeId}`,
   connection: (t: string, connectionId: string) => ({ PK: `T#${t}#CONN#${connectionId}`, SK: 'CONN' }),
+  /** Statistics bucket partitions (docs/analytics.md): `STATS` calls, `TSTATS` tickets; H|D; all|emp|line. */
+  statsBuckets: (t: string, family: 'STATS' | 'TSTATS', granularity: 'H' | 'D', kind: string) => `T#${t}#${family}#${granularity}#${kind}`,
+  /** The earliest inbound call from a number (new customers). */
+  firstCall: (t: string, e164: string) => ({ PK: `T#${t}#FIRSTCALL#${e164}`, SK: 'FIRSTCALL' }),
 };
 
 export function isConditionFailure(err: unknown): boolean {

@@ -1,6 +1,6 @@
 // Trigger rules (R2) and the bookkeeping that makes their actions run at most once per (rule, event)
 // (R5): rule items, the rules version, action markers, last-seen ticket statuses and digest windows.
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { claimDecision, type ActionMarker, type Rule } from '../domain/rules.ts';
 import { conditionally, ddb, queryItems, tableName } from './dynamo.ts';
 
@@ -130,6 +130,23 @@ export async function completeAction(tenant: string, ruleId: string, eventKey: s
   );
 }
 
+/**
+ * Remembers on the action's marker the id of what the action creates (the first value wins) and
+ * returns the id to use: a retry of the action finds and finishes the same thing instead of a second one.
+ */
+export async function reserveActionId(tenant: string, ruleId: string, eventKey: string, index: number, candidate: string): Promise<string> {
+  const out = await ddb.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: ruleKeys.marker(tenant, ruleId, eventKey, index),
+      UpdateExpression: 'SET createdId = if_not_exists(createdId, :id)',
+      ExpressionAttributeValues: { ':id': candidate },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return out.Attributes?.['createdId'] as string;
+}
+
 export async function getMarker(tenant: string, ruleId: string, eventKey: string, index: number): Promise<Record<string, unknown> | null> {
   const out = await ddb.send(new GetCommand({ TableName: tableName, Key: ruleKeys.marker(tenant, ruleId, eventKey, index), ConsistentRead: true }));
   return out.Item ?? null;
@@ -164,28 +181,110 @@ export async function previousTicketStatus(tenant: string, ticketId: string, sta
 }
 
 // ---------------------------------------------------------------------------------------------
-// Digest windows
+// Digest windows (notify with digestMinutes): per (rule, action, employee) at most one open window
+// (`SK = OPEN`) and its lines (`SK = LINE#{windowId}#{eventKey}`: one per event, so a redelivered
+// event adds nothing). A line is written only while its window is open (transaction with a condition
+// check), so once the flush has closed a window, its lines are final.
 
-export interface DigestItem {
-  windowStart: number;
-  pending: string[];
-  rev: number;
+export interface DigestWindow {
+  windowId: string;
+  /** When the window's flush is due (epoch ms). */
+  flushAt: number;
+  /** Its flush schedule was created. */
+  scheduled: boolean;
 }
 
-export async function getDigest(tenant: string, ruleId: string, index: number, employeeId: string): Promise<DigestItem | null> {
-  const out = await ddb.send(new GetCommand({ TableName: tableName, Key: ruleKeys.digest(tenant, ruleId, index, employeeId), ConsistentRead: true }));
-  return out.Item ? { windowStart: out.Item['windowStart'] as number, pending: (out.Item['pending'] as string[]) ?? [], rev: out.Item['rev'] as number } : null;
+export interface DigestLine {
+  eventKey: string;
+  text: string;
+  at: string;
+  callId: string | null;
+  ticketId: string | null;
 }
 
-/** Optimistic write of a digest item (`expectedRev` 0 = it must not exist yet). */
-export async function putDigest(tenant: string, ruleId: string, index: number, employeeId: string, d: DigestItem, expectedRev: number, now = Date.now()): Promise<boolean> {
-  return conditionally(
+const digestPk = (t: string, ruleId: string, index: number, employeeId: string) => ruleKeys.digest(t, ruleId, index, employeeId).PK;
+const lineKey = (t: string, ruleId: string, index: number, employeeId: string, windowId: string, eventKey: string) => ({
+  PK: digestPk(t, ruleId, index, employeeId),
+  SK: `LINE#${windowId}#${eventKey}`,
+});
+
+/**
+ * Adds the line of one event to the open window, opening one (`newWindowId`, flush due `flushAt`)
+ * when there is none. Returns the window the line went to.
+ */
+export async function addDigestLine(
+  tenant: string,
+  ruleId: string,
+  index: number,
+  employeeId: string,
+  line: DigestLine,
+  open: { newWindowId: () => string; flushAt: number },
+  now = Date.now(),
+): Promise<DigestWindow> {
+  const Key = ruleKeys.digest(tenant, ruleId, index, employeeId);
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const out = await ddb.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }));
+    let window = out.Item ? { windowId: out.Item['windowId'] as string, flushAt: out.Item['flushAt'] as number, scheduled: out.Item['scheduled'] === true } : null;
+    if (!window) {
+      const candidate = { windowId: open.newWindowId(), flushAt: open.flushAt, scheduled: false };
+      const created = await conditionally(
+        ddb.send(new PutCommand({ TableName: tableName, Item: { ...Key, ...candidate, openedAt: now, expiresAt: ttl(now, 7) }, ConditionExpression: 'attribute_not_exists(PK)' })),
+      );
+      if (!created) continue; // a concurrent event opened it: use theirs
+      window = candidate;
+    }
+    const added = await conditionally(
+      ddb.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { ConditionCheck: { TableName: tableName, Key, ConditionExpression: 'windowId = :w', ExpressionAttributeValues: { ':w': window.windowId } } },
+            { Put: { TableName: tableName, Item: { ...lineKey(tenant, ruleId, index, employeeId, window.windowId, line.eventKey), ...line, expiresAt: ttl(now, 7) } } },
+          ],
+        }),
+      ),
+    );
+    if (added) return window;
+    // The window was flushed in between: the line goes to the next one.
+  }
+  throw new Error('digest window kept changing concurrently');
+}
+
+export async function markDigestScheduled(tenant: string, ruleId: string, index: number, employeeId: string, windowId: string): Promise<void> {
+  await conditionally(
     ddb.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: tableName,
-        Item: { ...ruleKeys.digest(tenant, ruleId, index, employeeId), ...d, expiresAt: ttl(now, 7) },
-        ...(expectedRev === 0 ? { ConditionExpression: 'attribute_not_exists(PK)' } : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': expectedRev } }),
+        Key: ruleKeys.digest(tenant, ruleId, index, employeeId),
+        UpdateExpression: 'SET scheduled = :t',
+        ConditionExpression: 'windowId = :w',
+        ExpressionAttributeValues: { ':t': true, ':w': windowId },
       }),
     ),
   );
+}
+
+/** Closes the window (no line is added to it afterwards); false when it was closed already. */
+export async function closeDigestWindow(tenant: string, ruleId: string, index: number, employeeId: string, windowId: string): Promise<boolean> {
+  return conditionally(
+    ddb.send(
+      new DeleteCommand({ TableName: tableName, Key: ruleKeys.digest(tenant, ruleId, index, employeeId), ConditionExpression: 'windowId = :w', ExpressionAttributeValues: { ':w': windowId } }),
+    ),
+  );
+}
+
+/** The lines of a window, in event order. */
+export async function digestLines(tenant: string, ruleId: string, index: number, employeeId: string, windowId: string): Promise<DigestLine[]> {
+  const lines: DigestLine[] = [];
+  for await (const i of queryItems({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :w)',
+    ExpressionAttributeValues: { ':pk': digestPk(tenant, ruleId, index, employeeId), ':w': `LINE#${windowId}#` },
+    ConsistentRead: true,
+  })) {
+    lines.push({ eventKey: i['eventKey'] as string, text: i['text'] as string, at: i['at'] as string, callId: (i['callId'] as string | null) ?? null, ticketId: (i['ticketId'] as string | null) ?? null });
+  }
+  return lines.sort((a, b) => a.at.localeCompare(b.at) || a.eventKey.localeCompare(b.eventKey));
+}
+
+export async function deleteDigestLines(tenant: string, ruleId: string, index: number, employeeId: string, windowId: string, lines: DigestLine[]): Promise<void> {
+  for (const l of lines) await ddb.send(new DeleteCommand({ TableName: tableName, Key: lineKey(tenant, ruleId, index, employeeId, windowId, l.eventKey) }));
 }

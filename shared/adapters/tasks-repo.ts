@@ -1,6 +1,7 @@
 // Task items: `T#t#TASK#{id}` (GSI1: by employee, due time), an idempotency key per (ruleId, eventId)
-// and a per-number open-task index (`T#t#OPENTASKS#{number}` / `TASK#{id}`) to cancel by number.
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+// and a per-number open-task index (`T#t#OPENTASKS#{number}` / `TASK#{id}`) to cancel by number, and
+// the reminders not yet pushed to their employee (`T#t#REMINDERS#{employeeId}` / `TASK#{id}`, N6).
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Call } from '../domain/call.ts';
 import type { Task, TaskStatus } from '../domain/task.ts';
 import { phoneCallsIndex } from './call-customers-repo.ts';
@@ -11,7 +12,11 @@ export const taskKeys = {
   origin: (t: string, ruleId: string, eventId: string) => ({ PK: `T#${t}#TASKORIGIN#${ruleId}#${eventId}`, SK: 'TASKORIGIN' }),
   openByNumber: (t: string, number: string) => `T#${t}#OPENTASKS#${number}`,
   byEmployee: (t: string, employeeId: string | null) => `T#${t}#EMPTASKS#${employeeId ?? '-'}`,
+  undelivered: (t: string, employeeId: string, taskId: string) => ({ PK: `T#${t}#REMINDERS#${employeeId}`, SK: `TASK#${taskId}` }),
 };
+
+/** An undelivered reminder waits at most 30 days for its employee to connect (the task stays `due` in GET /tasks). */
+const REMINDER_TTL_S = 30 * 86_400;
 
 export interface TaskRecord {
   task: Task;
@@ -74,7 +79,8 @@ export async function markScheduled(tenant: string, id: string): Promise<void> {
 
 /**
  * Moves an open task to `due` or `cancelled` (only from `open`: the first decision wins) and drops
- * its open-by-number entry. Returns the updated task, or null when it was no longer open.
+ * its open-by-number entry; a task falling due for an employee is also recorded as an undelivered
+ * reminder in the same transaction. Returns the updated task, or null when it was no longer open.
  */
 export async function closeTask(tenant: string, task: Task, status: Exclude<TaskStatus, 'open'>, cancelReason: string | null, at: string): Promise<Task | null> {
   const next: Task = { ...task, status, cancelReason: status === 'cancelled' ? cancelReason : null, updatedAt: at };
@@ -93,11 +99,40 @@ export async function closeTask(tenant: string, task: Task, status: Exclude<Task
             },
           },
           { Delete: { TableName: tableName, Key: { PK: taskKeys.openByNumber(tenant, task.number), SK: `TASK#${task.id}` } } },
+          ...(status === 'due' && task.employeeId
+            ? [{ Put: { TableName: tableName, Item: { ...taskKeys.undelivered(tenant, task.employeeId, task.id), taskId: task.id, dueAt: task.dueAt, expiresAt: Math.floor(Date.parse(at) / 1000) + REMINDER_TTL_S } } }]
+            : []),
         ],
       }),
     ),
   );
   return ok ? next : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reminders not yet pushed (N6): the employee had no live connection when the task fell due.
+
+export async function isReminderUndelivered(tenant: string, employeeId: string, taskId: string): Promise<boolean> {
+  const out = await ddb.send(new GetCommand({ TableName: tableName, Key: taskKeys.undelivered(tenant, employeeId, taskId), ConsistentRead: true }));
+  return out.Item !== undefined;
+}
+
+/** Ids of the employee's undelivered reminders, oldest task first (`limit` 1: is there any?). */
+export async function undeliveredReminderIds(tenant: string, employeeId: string, limit = 100): Promise<string[]> {
+  const out = await ddb.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': taskKeys.undelivered(tenant, employeeId, '').PK },
+      ConsistentRead: true,
+      Limit: limit,
+    }),
+  );
+  return (out.Items ?? []).map((i) => i['taskId'] as string);
+}
+
+export async function markReminderDelivered(tenant: string, employeeId: string, taskId: string): Promise<void> {
+  await ddb.send(new DeleteCommand({ TableName: tableName, Key: taskKeys.undelivered(tenant, employeeId, taskId) }));
 }
 
 export async function openTaskIdsOfNumber(tenant: string, number: string): Promise<string[]> {

@@ -243,8 +243,9 @@ export function callTransitions(before: Call | null, after: Call): CallTransitio
   // A pop-up for a call that already ended would be noise; `Call Ended` closes the others.
   const ringing = after.status === 'ended' ? [] : after.offeredTo.filter((id) => !known.has(id));
   const answered = after.answeredAt !== null && (before?.answeredAt ?? null) === null;
-  // The recording too: a recording that arrives after the end must reach the ticket messages of the call.
-  const relevant = (c: Call) => stable([c.outcome, c.legs, c.answeredBy, c.customerNumber, c.recordingUrl]);
+  // The recording too: a recording that arrives after the end must reach the ticket messages of the call;
+  // and the numbers and times the call log shows (L1), which a late earlier event can move.
+  const relevant = (c: Call) => stable([c.outcome, c.legs, c.answeredBy, c.customerNumber, c.recordingUrl, c.direction, c.from, c.to, c.startedAt, c.answeredAt, c.endedAt]);
   const ended = after.status === 'ended' && (before?.status !== 'ended' || relevant(before) !== relevant(after));
   return { ringing, answered, ended };
 }

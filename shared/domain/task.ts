@@ -1,5 +1,6 @@
 // Callback tasks (R2, N6): "call back {number}", due after a delay, pushed to its employee when due.
 // Pure data: no AWS, so route specs and tests may import it.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 export const taskStatuses = ['open', 'due', 'cancelled'] as const;
@@ -42,3 +43,33 @@ export function atExpression(due: Date): string {
 export function scheduleNameOf(tenant: string, taskId: string): string {
   return `task-${tenant}-${taskId}`;
 }
+
+/** Names of other one-time schedules: a hash keeps them within 64 characters whatever the ids. */
+const hashed = (prefix: string, tenant: string, ...parts: string[]): string =>
+  `${prefix}-${tenant}-${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 24)}`;
+
+/** Delivery of the reminders an employee missed while offline, scheduled by one connection. */
+export const reminderScheduleNameOf = (tenant: string, employeeId: string, connectionId: string): string => hashed('remind', tenant, employeeId, connectionId);
+
+/** The flush of one digest window (notify with digestMinutes). */
+export const digestScheduleNameOf = (tenant: string, windowId: string): string => hashed('digest', tenant, windowId);
+
+/**
+ * What a one-time schedule passes to fire-task: a callback task fell due (no `kind`, the original
+ * shape), an employee connected with reminders still undelivered, or a digest window closed.
+ */
+export const scheduledJobSchema = z.union([
+  z.strictObject({ tenant: z.string(), taskId: z.string() }),
+  z.strictObject({ tenant: z.string(), kind: z.literal('reminders'), employeeId: z.string() }),
+  z.strictObject({
+    tenant: z.string(),
+    kind: z.literal('digest'),
+    ruleId: z.string(),
+    ruleName: z.string(),
+    event: z.string(),
+    actionIndex: z.number().int().min(0),
+    employeeId: z.string(),
+    windowId: z.string(),
+  }),
+]);
+export type ScheduledJob = z.infer<typeof scheduledJobSchema>;

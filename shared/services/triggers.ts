@@ -6,8 +6,8 @@ import { notifyEmployees } from '../adapters/agent-notifier.ts';
 import { findCustomerByPhone, listEmployees } from '../adapters/directory-repo.ts';
 import { logger } from '../adapters/logger.ts';
 import { publish } from '../adapters/publisher.ts';
-import { claimAction, completeAction, getDigest, listRules, previousTicketStatus, putDigest, type ClaimMode } from '../adapters/rules-repo.ts';
-import { putTicket } from '../adapters/tickets-repo.ts';
+import { claimAction, completeAction, listRules, previousTicketStatus, reserveActionId, type ClaimMode } from '../adapters/rules-repo.ts';
+import { getTicketRecord, putTicket } from '../adapters/tickets-repo.ts';
 import type { Call } from '../domain/call.ts';
 import type { Employee } from '../domain/directory.ts';
 import { evaluateRule, renderTemplate, signatureOf, type Facts, type Rule, type RuleAction, type RuleEvent } from '../domain/rules.ts';
@@ -15,6 +15,7 @@ import type { Locale, Ticket } from '../domain/ticket.ts';
 import type { CallEventDetail, TicketEventDetail } from '../events/catalog.ts';
 import { registerCustomer } from './directory.ts';
 import { newTicket, ticketEvent } from './call-tickets.ts';
+import { addToDigest } from './rule-digests.ts';
 import { buildFacts, type RuleEventInput, type TriggerContext } from './rule-facts.ts';
 import { createCallbackTask } from './tasks.ts';
 
@@ -60,8 +61,12 @@ export async function ticketRuleEvents(tenant: string, detailType: string, d: Ti
 // ---------------------------------------------------------------------------------------------
 // Running rules
 
-/** Outbound HTTP is retried (pending → done, receivers dedupe by X-Ringdesk-Delivery); the rest runs at most once. */
-const modeOf = (a: RuleAction): ClaimMode => (a.type === 'webhook' || a.type === 'sms' || a.type === 'email' || a.type === 'create_task' || a.type === 'create_customer' ? 'retry-pending' : 'at-most-once');
+/**
+ * Outbound HTTP is retried (pending → done, receivers dedupe by X-Ringdesk-Delivery), and so is what
+ * is idempotent on its own (tasks per origin, customers per phone, tickets per id kept on the marker,
+ * digest lines per event key); only a live notification runs at most once.
+ */
+const modeOf = (a: RuleAction): ClaimMode => (a.type === 'notify' && !a.digestMinutes ? 'at-most-once' : 'retry-pending');
 
 export interface RunReport {
   ruleId: string;
@@ -109,7 +114,7 @@ async function runAction(
   const deliveryId = `${rule.id}.${input.eventKey}.${index}`;
   switch (action.type) {
     case 'notify':
-      return notify(ctx, rule, index, action, facts, employees);
+      return notify(ctx, rule, index, action, input, facts, employees);
     case 'create_task': {
       const number = facts.call?.customerNumber ?? facts.ticket?.customerNumber ?? null;
       if (!number) return { skipped: 'no customer number' };
@@ -153,12 +158,19 @@ async function runAction(
     }
     case 'create_ticket': {
       if (!input.call) return { skipped: 'create_ticket needs a call event' };
+      // A retry (e.g. PutEvents failed) finishes the same ticket: its id is kept on the action's marker.
       const at = new Date().toISOString();
       const assignee = facts.call?.answeredBy ?? null;
-      const ticket = await newTicket(ctx.tenant, input.call, renderTemplate(action.subject, facts), action.status, assignee, false, assignee, at, ctx.config.locale as Locale);
-      await putTicket(ctx.tenant, ticket, 0);
+      const fresh = await newTicket(ctx.tenant, input.call, renderTemplate(action.subject, facts), action.status, assignee, false, assignee, at, ctx.config.locale as Locale);
+      const ticketId = await reserveActionId(ctx.tenant, rule.id, input.eventKey, index, fresh.id);
+      let ticket = (await getTicketRecord(ctx.tenant, ticketId))?.ticket;
+      if (!ticket) {
+        ticket = { ...fresh, id: ticketId };
+        if (!(await putTicket(ctx.tenant, ticket, 0))) ticket = (await getTicketRecord(ctx.tenant, ticketId))!.ticket;
+      }
+      // At least once: consumers of Ticket Created are idempotent per ticket.
       await publish([ticketEvent('created', ctx.tenant, ticket, input.call.id)]);
-      return { ticketId: ticket.id };
+      return { ticketId };
     }
   }
 }
@@ -176,34 +188,31 @@ function recipients(action: Extract<RuleAction, { type: 'notify' }>, facts: Fact
 const defaultText = (f: Facts): string =>
   f.call ? `${f.event.replace(/_/g, ' ')}: ${f.call.customerNumber ?? f.call.from}${f.customer ? ` (${f.customer.fullName})` : ''}` : `${f.event.replace(/_/g, ' ')}: ${f.ticket?.subject ?? ''}`;
 
-async function notify(ctx: TriggerContext, rule: Rule, index: number, action: Extract<RuleAction, { type: 'notify' }>, facts: Facts, employees: Employee[]): Promise<Record<string, unknown>> {
+async function notify(
+  ctx: TriggerContext,
+  rule: Rule,
+  index: number,
+  action: Extract<RuleAction, { type: 'notify' }>,
+  input: RuleEventInput,
+  facts: Facts,
+  employees: Employee[],
+): Promise<Record<string, unknown>> {
   const text = action.text ? renderTemplate(action.text, facts) : defaultText(facts);
-  const base = { type: 'rule_notification', ruleId: rule.id, ruleName: rule.name, event: facts.event, callId: facts.call?.id ?? null, ticketId: facts.ticket?.id ?? null, text };
   const to = recipients(action, facts, employees);
-  if (!action.digestMinutes) return { sent: await notifyEmployees(ctx.tenant, to, base) };
-  let sent = 0;
+  const callId = facts.call?.id ?? null;
+  const ticketId = facts.ticket?.id ?? null;
+  if (!action.digestMinutes) {
+    const message = { type: 'rule_notification', ruleId: rule.id, ruleName: rule.name, event: facts.event, callId, ticketId, text };
+    return { sent: await notifyEmployees(ctx.tenant, to, message) };
+  }
+  // Digest mode: one line per (event, employee); the window's scheduled flush sends them (rule-digests.ts).
   for (const employeeId of to) {
-    const items = await digestFor(ctx.tenant, rule.id, index, employeeId, action.digestMinutes * 60_000, text);
-    if (items) sent += await notifyEmployees(ctx.tenant, [employeeId], { ...base, type: 'rule_digest', items, text: items.join('\n') });
+    await addToDigest(
+      { tenant: ctx.tenant, ruleId: rule.id, ruleName: rule.name, event: facts.event, actionIndex: index, employeeId, windowMinutes: action.digestMinutes },
+      { eventKey: input.eventKey, text, at: facts.at, callId, ticketId },
+    );
   }
-  return { sent };
-}
-
-/**
- * Digest mode: at most one message per window of N minutes per (rule, action, employee). The first
- * event of a window is sent at once and opens the window; events inside an open window accumulate; the
- * first event after the window closed is sent together with the accumulated ones and opens the next.
- * Returns the lines to send now, or null to hold.
- */
-async function digestFor(tenant: string, ruleId: string, index: number, employeeId: string, windowMs: number, line: string, now = Date.now()): Promise<string[] | null> {
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const d = await getDigest(tenant, ruleId, index, employeeId);
-    if (!d || now >= d.windowStart + windowMs) {
-      const items = [...(d?.pending ?? []), line];
-      if (await putDigest(tenant, ruleId, index, employeeId, { windowStart: now, pending: [], rev: (d?.rev ?? 0) + 1 }, d?.rev ?? 0)) return items;
-    } else if (await putDigest(tenant, ruleId, index, employeeId, { ...d, pending: [...d.pending, line].slice(-200), rev: d.rev + 1 }, d.rev)) return null;
-  }
-  throw new Error('digest item kept changing concurrently');
+  return { digested: to.length };
 }
 
 // ---------------------------------------------------------------------------------------------

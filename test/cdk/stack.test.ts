@@ -82,7 +82,7 @@ describe('functions', () => {
 
   it('run pinned nodejs22.x on arm64 with the shared defaults', () => {
     // The sweeper walks batches of calls: it gets a minute, every request path keeps 10 s.
-    const timeouts: Record<string, number> = { 'finalize-stale-calls': 60, 'run-triggers': 30 };
+    const timeouts: Record<string, number> = { 'finalize-stale-calls': 60, 'run-triggers': 30, 'export-csv': 300 };
     for (const name of functionNames) {
       expect(propsOf(name), name).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -124,7 +124,7 @@ describe('functions', () => {
     const bus = new Set(['ingest-webhook', 'create-call-ticket', 'finalize-stale-calls', 'rebuild-call', 'act-on-call', 'act-on-ticket', 'run-triggers']);
     const ws = new Set(['notify-agents', 'ws-default', 'act-on-call', 'act-on-ticket', 'run-triggers', 'fire-task', ...triggers.filter((t) => t.webSocket).map((t) => t.name)]);
     // Create/delete callback-task schedules (shared/services/tasks.ts).
-    const scheduler = new Set(['manage-tasks', 'cancel-callback-tasks', 'run-triggers', ...triggers.filter((t) => t.scheduler).map((t) => t.name)]);
+    const scheduler = new Set(['manage-tasks', 'cancel-callback-tasks', 'run-triggers', 'ws-connect', ...triggers.filter((t) => t.scheduler).map((t) => t.name)]);
     const noTable = new Set(['ws-authorize', 'get-openapi']);
     // The public API document needs no tenant settings (and so holds no secret).
     const noTenant = new Set(['get-openapi']);
@@ -143,7 +143,7 @@ describe('functions', () => {
 
   it('read-only functions cannot write the table', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources);
-    for (const name of ['list-calls', 'get-call', 'list-tickets', 'get-ticket', 'lookup-caller']) {
+    for (const name of ['list-calls', 'get-call', 'list-tickets', 'get-ticket', 'lookup-caller', 'get-call-report', 'get-helpdesk-report']) {
       const role = refId(propsOf(name).Role);
       const policy = policies.find((p) => p.Properties.Roles.some((r: any) => r.Ref === role));
       const actions = policy!.Properties.PolicyDocument.Statement.flatMap((s: any) => s.Action);
@@ -172,6 +172,9 @@ describe('event rules', () => {
       'detail-type': ['Call Ringing', 'Call Answered', 'Call Ended', 'Ticket Created', 'Ticket Updated'],
     },
     'attribute-call-customer': { source: ['ringdesk.calls'], 'detail-type': ['Call Ended'] },
+    'index-call-log': { source: ['ringdesk.calls'], 'detail-type': ['Call Ended'] },
+    'count-call-stats': { source: ['ringdesk.calls'], 'detail-type': ['Call Ended'] },
+    'count-ticket-stats': { source: ['ringdesk.tickets'], 'detail-type': ['Ticket Created', 'Ticket Updated'] },
     'cancel-callback-tasks': { source: ['ringdesk.calls'], 'detail-type': ['Call Ended'] },
     'vip-caller-notifies-supervisors': { source: ['ringdesk.calls'], 'detail-type': ['Call Ringing'], detail: { call: { direction: ['inbound'] } } },
     'run-triggers': {
@@ -328,6 +331,8 @@ describe('APIs', () => {
       'POST /rules/{id}/dry-run': 'manage-rules',
       'GET /tasks': 'manage-tasks',
       'POST /tasks': 'manage-tasks',
+      'GET /reports/calls': 'get-call-report',
+      'GET /reports/helpdesk': 'get-helpdesk-report',
     });
     template.allResourcesProperties('AWS::ApiGatewayV2::Integration', Match.objectLike({ IntegrationType: 'AWS_PROXY' }));
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { PayloadFormatVersion: '2.0' });
@@ -369,7 +374,7 @@ describe('APIs', () => {
   });
 
   it('outputs the endpoints and names', () => {
-    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(['EventBusName', 'HttpUrl', 'TableName', 'WebSocketUrl', 'WsManagementUrl']);
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(['EventBusName', 'ExportUrl', 'HttpUrl', 'TableName', 'WebSocketUrl', 'WsManagementUrl']);
   });
 });
 

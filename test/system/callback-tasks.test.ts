@@ -1,6 +1,9 @@
 // Callback tasks (R2, N6): an agent schedules "call back {number}"; the local EventBridge Scheduler
 // fires it on a shortened clock and the reminder reaches the agent's WebSocket; a task whose
-// customer got through first (an answered call from that number) is cancelled and never pushed.
+// customer got through first (an answered call from that number) is cancelled and never pushed; a
+// reminder that fell due while its agent was offline (no connection, or only a dead one) reaches the
+// agent when they connect, once.
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { callIdFor } from '#shared/domain/call-id.ts';
 import type { Call } from '#shared/domain/call.ts';
@@ -21,6 +24,13 @@ async function taskOf(token: string, id: string): Promise<Task | undefined> {
 }
 
 const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function fireTaskFunction() {
+  const f = [...h.runtime.functions.values()].find((x) => x.model.shortName === 'fire-task');
+  if (!f) throw new Error('no fire-task function');
+  return f;
+}
 
 describe('callback tasks', () => {
   it('N6: a callback task falls due on the scheduler clock and is pushed to its employee only', async () => {
@@ -113,8 +123,64 @@ describe('callback tasks', () => {
     await postZammad(h.info, { event: 'hangup', direction: 'in', from: number, to: LINE, callId: zammadId, cause: 'normalClearing' });
     await waitFor('call ended answered', async () => (await api<Call>(h.info, `/calls/${callIdFor('zammad', zammadId)}`)).body.outcome === 'answered');
     // Invoke fire-task directly as a schedule that was already in flight would.
-    const fireTask = [...h.runtime.functions.values()].find((f) => f.model.shortName === 'fire-task');
-    await fireTask!.invoke({ tenant: 'demo', taskId });
+    await fireTaskFunction().invoke({ tenant: 'demo', taskId });
     expect((await taskOf(anna, taskId))).toMatchObject({ status: 'cancelled', cancelReason: 'answered_call' });
+  });
+
+  it('N6: a reminder that fell due while its agent was offline (only a dead connection) is pushed when the agent connects, once', async () => {
+    const boris = h.info.tokens.agents['102']!;
+    const number = randomNumber();
+    const tableName = h.runtime.tableName;
+    // A connection that died without $disconnect: the @connections API answers 410 Gone for it.
+    const dead = { PK: 'T#demo#EMPCONN#emp-102', SK: 'CONN#deadConnId0=' };
+    await h.ddb.send(new PutCommand({ TableName: tableName, Item: { ...dead, connectionId: 'deadConnId0=', connectedAt: new Date(Date.now() - 10 * 60_000).toISOString(), expiresAt: Math.floor(Date.now() / 1000) + 3600 } }));
+    const { taskId } = (await postTask({ number, dueInMinutes: 5 }, boris)).body;
+    const name = scheduleNameOf('demo', taskId);
+
+    expect(await h.runtime.scheduler.fireDue(minutesFromNow(6))).toContain(name);
+    expect((await taskOf(boris, taskId))?.status).toBe('due');
+    // The push found only the dead connection: it was dropped, the reminder kept, nothing dead-lettered.
+    expect((await h.ddb.send(new GetCommand({ TableName: tableName, Key: dead }))).Item).toBeUndefined();
+    expect(h.runtime.scheduler.deadLetters()).toEqual([]);
+    // A redelivered schedule while Boris is still offline changes nothing and does not fail.
+    await fireTaskFunction().invoke({ tenant: 'demo', taskId });
+
+    const borisWs = await openAgent(h.info, boris);
+    try {
+      // Delivered shortly after the connection opened (ws-connect scheduled it on the wall clock).
+      const msg = await borisWs.next('task_due', (m) => (m['task'] as Task).id === taskId, 10_000);
+      expect(msg['task']).toMatchObject({ id: taskId, number, status: 'due', employeeId: 'emp-102' });
+      // Redelivered schedules after the delivery push nothing more.
+      await fireTaskFunction().invoke({ tenant: 'demo', taskId });
+      await sleep(500);
+      expect(borisWs.messages.filter((m) => m['type'] === 'task_due' && (m['task'] as Task).id === taskId)).toHaveLength(1);
+    } finally {
+      await borisWs.close();
+    }
+    // The next connection does not get it again.
+    const again = await openAgent(h.info, boris);
+    try {
+      await sleep(2_500);
+      expect(again.messages.some((m) => m['type'] === 'task_due' && (m['task'] as Task).id === taskId)).toBe(false);
+    } finally {
+      await again.close();
+    }
+    expect(h.runtime.scheduler.deadLetters()).toEqual([]);
+  });
+
+  it('N6: a reminder due while its agent has no connection at all waits for the next connect', async () => {
+    const anna = h.info.tokens.agents['101']!;
+    const number = randomNumber();
+    const { taskId } = (await postTask({ number, dueInMinutes: 10 }, anna)).body;
+    expect(await h.runtime.scheduler.fireDue(minutesFromNow(11))).toContain(scheduleNameOf('demo', taskId));
+    expect((await taskOf(anna, taskId))?.status).toBe('due');
+    await sleep(1_500); // it is not pushed anywhere meanwhile
+    const annaWs = await openAgent(h.info, anna);
+    try {
+      const msg = await annaWs.next('task_due', (m) => (m['task'] as Task).id === taskId, 10_000);
+      expect(msg['task']).toMatchObject({ id: taskId, number, status: 'due' });
+    } finally {
+      await annaWs.close();
+    }
   });
 });

@@ -105,14 +105,21 @@ export function pipelineScenarios(options: Parameters<typeof startHarness>[0] = 
       await anna.close();
     });
 
-    it('removes a stale connection when @connections answers 410', async () => {
+    it('N5: removes a stale connection when @connections answers 410, but keeps one whose $connect may still be completing', async () => {
       const table = h.runtime.tableName;
+      const key = (id: string) => ({ PK: 'T#demo#EMPCONN#emp-102', SK: `CONN#${id}` });
+      const expiresAt = Math.floor(Date.now() / 1000) + 3600;
+      // Both are unknown to the gateway (410). The old one is dead; the fresh one could be a $connect in flight.
       const stale = 'c3RhbGUtY29ubj0=';
-      await h.ddb.send(new PutCommand({ TableName: table, Item: { PK: 'T#demo#EMPCONN#emp-102', SK: `CONN#${stale}`, connectionId: stale, expiresAt: Math.floor(Date.now() / 1000) + 3600 } }));
+      const fresh = 'ZnJlc2gtY29ubj0=';
+      await h.ddb.send(new PutCommand({ TableName: table, Item: { ...key(stale), connectionId: stale, connectedAt: new Date(Date.now() - 10 * 60_000).toISOString(), expiresAt } }));
+      await h.ddb.send(new PutCommand({ TableName: table, Item: { ...key(fresh), connectionId: fresh, connectedAt: new Date().toISOString(), expiresAt } }));
       const callId = callIdValue();
       await postZammad(h.info, { event: 'newCall', direction: 'in', from: randomNumber(), to: LINE, callId, user: ['Boris Ivanov'] });
-      await waitFor('stale connection removed', async () => !(await h.ddb.send(new GetCommand({ TableName: table, Key: { PK: 'T#demo#EMPCONN#emp-102', SK: `CONN#${stale}` } }))).Item);
-      await h.ddb.send(new DeleteCommand({ TableName: table, Key: { PK: 'T#demo#EMPCONN#emp-102', SK: `CONN#${stale}` } }));
+      await waitFor('stale connection removed', async () => !(await h.ddb.send(new GetCommand({ TableName: table, Key: key(stale) }))).Item);
+      await h.runtime.bus.idle();
+      expect((await h.ddb.send(new GetCommand({ TableName: table, Key: key(fresh) }))).Item).toMatchObject({ connectionId: fresh });
+      await h.ddb.send(new DeleteCommand({ TableName: table, Key: key(fresh) }));
     });
   });
 

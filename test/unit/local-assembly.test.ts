@@ -127,7 +127,9 @@ describe('IntrinsicResolver on the synthesized demo stack', () => {
     const ws = model.apis.find((a) => a.protocol === 'WEBSOCKET')!;
     const http = model.apis.find((a) => a.protocol === 'HTTP')!;
     const apiIds = { [ws.logicalId]: 'wsapi00001', [http.logicalId]: 'httpapi001' };
-    return { resolver: new IntrinsicResolver(model, env, apiIds), apiBaseUrls: { wsapi00001: wsBase, httpapi001: httpBase } };
+    // Function URLs are served on their own ports; the runtime passes them in once they listen.
+    const functionUrls = Object.fromEntries(model.functionUrls.map((u, i) => [u.logicalId, `http://127.0.0.1:${3002 + i}/`]));
+    return { resolver: new IntrinsicResolver(model, env, apiIds, functionUrls), apiBaseUrls: { wsapi00001: wsBase, httpapi001: httpBase }, functionUrls };
   }
 
   it("rewrites the notify function's WS_MANAGEMENT_URL to the local gateway and resolves TABLE_NAME", () => {
@@ -144,13 +146,15 @@ describe('IntrinsicResolver on the synthesized demo stack', () => {
     expect(resolver.resolve(notify.environment['WS_MANAGEMENT_URL'])).toBe('https://wsapi00001.execute-api.eu-central-1.amazonaws.com/live');
   });
 
-  it('resolves EVENT_BUS_NAME to the bus name', () => {
-    const { resolver, apiBaseUrls } = resolverAndIds();
+  it('resolves EVENT_BUS_NAME to the bus name and EXPORT_URL to the local function URL', () => {
+    const { resolver, apiBaseUrls, functionUrls } = resolverAndIds();
     const ingest = byPrefix(model.functions, 'PbxIngestIngestWebhook');
     expect(ingest.environment['EVENT_BUS_NAME']).toEqual({ Ref: model.buses[0]!.logicalId });
     const vars = resolver.environment(ingest.environment, { apiBaseUrls });
     expect(vars['EVENT_BUS_NAME']).toBe('ringdesk-demo');
     expect(vars['TABLE_NAME']).toBe(model.tables[0]!.tableName);
+    const listCalls = byPrefix(model.functions, 'ReadApiListCalls');
+    expect(resolver.environment(listCalls.environment, { apiBaseUrls })['EXPORT_URL']).toBe(functionUrls[model.functionUrls[0]!.logicalId]);
     // No function environment keeps an unresolved intrinsic.
     for (const f of model.functions) {
       for (const [k, v] of Object.entries(resolver.environment(f.environment, { apiBaseUrls }))) {

@@ -3,7 +3,7 @@
  * (CreateSchedule `POST /schedules/{Name}`, GetSchedule `GET`, DeleteSchedule `DELETE`, groups by
  * `?groupName=`), errors as `x-amzn-ErrorType` + `{"Message"}` so the SDK raises its typed
  * exceptions, and one-time `at(...)` schedules fired on time by invoking the target function with
- * `Target.Input`, with Lambda-async-style retries and a visible dead-letter list.
+ * `Target.Input`, retried as the target's `RetryPolicy` says, then kept in a visible dead-letter list.
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
@@ -119,8 +119,16 @@ export async function startScheduler(opts: LocalSchedulerOptions): Promise<Local
     };
   }
 
-  /** One delivery: first try plus `retryDelaysMs.length` retries, then a dead letter. */
+  /**
+   * One delivery: the first try plus the target's `RetryPolicy.MaximumRetryAttempts` retries within
+   * `MaximumEventAgeInSeconds` (as Scheduler does; without a policy `retryDelaysMs.length` retries),
+   * waiting `retryDelaysMs[i]` before retry i (the last delay repeats), then a dead letter.
+   */
   async function deliver(s: ScheduleRecord): Promise<void> {
+    const policy = s.Target.RetryPolicy;
+    const maxRetries = retryDelaysMs.length === 0 ? 0 : (policy?.MaximumRetryAttempts ?? retryDelaysMs.length);
+    const maxAgeMs = (policy?.MaximumEventAgeInSeconds ?? 86_400) * 1000;
+    const firstTry = Date.now();
     let input: unknown = {};
     try {
       input = s.Target.Input !== undefined ? (JSON.parse(s.Target.Input) as unknown) : {};
@@ -140,8 +148,9 @@ export async function startScheduler(opts: LocalSchedulerOptions): Promise<Local
       } catch (err) {
         lastError = err;
       }
-      const delay = retryDelaysMs[attempts - 1];
-      if (delay === undefined) break;
+      if (attempts > maxRetries) break;
+      const delay = retryDelaysMs[Math.min(attempts - 1, retryDelaysMs.length - 1)]!;
+      if (Date.now() + delay - firstTry > maxAgeMs) break;
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => {
           timers.delete(t);

@@ -54,7 +54,11 @@ export interface LocalSchedulerOptions {
   /** Schedule groups besides `default` (AWS::Scheduler::ScheduleGroup names of the template). */
   groups: string[];
   resolveTarget: TargetResolver;
-  /** Delay before each retry; default `[1000, 2000]` (Lambda async invocation: 2 retries). */
+  /**
+   * Delay before each retry (the last one repeats); default `[1000, 2000]`. A target's
+   * `RetryPolicy.MaximumRetryAttempts` sets how many retries; without one, `retryDelaysMs.length`.
+   * An empty list turns retries off.
+   */
   retryDelaysMs?: number[];
   /** The scheduler's notion of now (a shifted or scaled clock in tests); default the wall clock. */
   clock?: () => Date;

@@ -3,7 +3,9 @@
 // Pure data: no AWS, no tenant settings, so the OpenAPI generator and the tests can import it.
 import { z } from 'zod';
 import { callSchema, ticketSchema } from '../../events/catalog.ts';
+import { callLogDirections, callLogOutcomes, callLogRowSchema } from '../../domain/call-log.ts';
 import type { RouteSpec } from '../api.ts';
+import { csvQueryFields } from '../export-token.ts';
 import { pageQuery } from '../query.ts';
 
 /** Ids of our items (`c_…` calls, ULID tickets, `emp-101`): never a key separator, a dot or a slash. */
@@ -24,14 +26,36 @@ export function pageOf<T extends z.ZodType>(item: T) {
 /** Who reads the call log and tickets: every employee of the tenant (admins may do everything). */
 const readers = ['agent', 'analyst'] as const satisfies RouteSpec['roles'];
 
+const instant = z.iso.datetime({ offset: true, message: 'an ISO-8601 instant with a time zone, e.g. 2026-11-21T10:00:00Z' });
+
+/** The filters of the call log (L1), also for readers of the whole log (export). Numbers are normalized by the service. */
+export const callLogFilterFields = z.object({
+  from: instant.optional().describe('Calls started at or after this instant'),
+  to: instant.optional().describe('Calls started before this instant'),
+  direction: z.enum(callLogDirections).optional(),
+  outcome: z.enum(callLogOutcomes).optional(),
+  employeeId: resourceId.optional().describe('Calls that rang at or were answered by this employee'),
+  line: z.string().trim().min(1).max(64).optional().describe('Line / entry number (the company-side number), any spelling'),
+  number: z.string().trim().min(1).max(64).optional().describe("The customer's number, any spelling"),
+  customerId: resourceId.optional().describe("Calls from or to any of this customer's numbers; an unknown customer is a 404"),
+  hasRecording: z.literal('true').optional().describe('Only calls with a recording'),
+});
+
+const fromBeforeTo = (q: { from?: string | undefined; to?: string | undefined }) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to);
+
+export const callLogQuery = pageQuery.extend(callLogFilterFields.shape).extend(csvQueryFields).refine(fromBeforeTo, { message: '`from` must be before `to`', path: ['from'] });
+
 export const listCallsRoute = {
   id: 'listCalls',
   method: 'GET',
   path: '/calls',
-  summary: "The tenant's call log, newest first, cursor-paginated (L1)",
+  summary:
+    "The tenant's call log, newest first, cursor-paginated (L1). Without filters: every call, ringing ones included. " +
+    'With filters: ended calls; one filtered page reads at most 1,000 log items, so it may hold fewer than `limit` rows while `next` is not null.',
   roles: [...readers],
-  query: pageQuery,
-  response: pageOf(callSchema),
+  query: callLogQuery,
+  response: pageOf(callLogRowSchema),
+  errors: [404],
 } satisfies RouteSpec;
 
 export const getCallRoute = {

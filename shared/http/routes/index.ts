@@ -5,7 +5,8 @@ import type { RouteSpec } from '../api.ts';
 import { coreRoutes } from './core.ts';
 import { directoryRoutes } from './directory.ts';
 import { helpdeskRoutes } from './helpdesk.ts';
+import { reportRoutes } from './reports.ts';
 import { taskRoutes } from './tasks.ts';
 import { triggerRoutes } from './triggers.ts';
 
-export const allRoutes: readonly RouteSpec[] = [...coreRoutes, ...helpdeskRoutes, ...directoryRoutes, ...triggerRoutes, ...taskRoutes];
+export const allRoutes: readonly RouteSpec[] = [...coreRoutes, ...helpdeskRoutes, ...directoryRoutes, ...triggerRoutes, ...taskRoutes, ...reportRoutes];

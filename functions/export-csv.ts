@@ -1,0 +1,52 @@
+// GET {ExportUrl}calls?…: the call log as CSV (L4), streamed from a Lambda Function URL in
+// RESPONSE_STREAM mode (API Gateway would buffer it, 6 MB at most). The handler authenticates
+// itself (export token of the API's 303, or a bearer token): the URL's auth type is NONE.
+// Every refusal (401/403/400/404) is a whole JSON response sent before any CSV byte; a failure
+// after the first byte aborts the response, so a client never takes a cut-off file for a whole one.
+import { Readable } from 'node:stream';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { logger } from '#shared/adapters/logger.ts';
+import { AppError, errorBody } from '#shared/http/errors.ts';
+import { prepareExport } from '#shared/services/exports.ts';
+import { tenantConfig, tenantId } from '#shared/tenant.ts';
+
+const settings = { tenant: tenantId, authSecret: tenantConfig.authSecret, timeZone: tenantConfig.timeZone, country: tenantConfig.country };
+/** Bytes the CSV source may read ahead of the response stream. */
+const READ_AHEAD_BYTES = 64 * 1024;
+
+export const handler = middy<APIGatewayProxyEventV2>(
+  async (event: APIGatewayProxyEventV2) => {
+    const csv = await prepareExport(event, settings);
+    logger.appendKeys({ employeeId: csv.principal.employeeId });
+    logger.info('csv export', { path: event.rawPath });
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${csv.filename}"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      },
+      // Bytes, not objects: the stream reads the next page only once the response has taken the last.
+      body: Readable.from(csv.chunks, { objectMode: false, highWaterMark: READ_AHEAD_BYTES }),
+    };
+  },
+  { streamifyResponse: true },
+).use({
+  before: (request) => {
+    logger.appendKeys({ requestId: request.event.requestContext?.requestId, route: `GET ${request.event.rawPath}` });
+  },
+  after: () => logger.resetKeys(),
+  onError: (request) => {
+    const err = request.error;
+    logger.resetKeys();
+    const refused = err instanceof AppError;
+    if (!refused) logger.error('export failed before streaming', { error: err as Error });
+    request.response = {
+      statusCode: refused ? err.statusCode : 500,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      body: refused ? errorBody(err.code, err.message) : errorBody('internal', 'internal error'),
+    };
+  },
+});

@@ -1,0 +1,50 @@
+// Reports from the aggregates (L2, L3, L5): one Query per dimension over the bucket range, then the
+// pure assembly (shared/domain/report.ts). `callReport` is also what the CSV export renders.
+import { assembleCallReport, assembleHelpdeskReport, reportRange, ReportRangeError, type CallReport, type HelpdeskReport, type ReportRange } from '../domain/report.ts';
+import { listEmployees } from '../adapters/directory-repo.ts';
+import { queryBuckets } from '../adapters/stats-repo.ts';
+import { badRequest } from '../http/errors.ts';
+import type { CallReportQuery, HelpdeskReportQuery } from '../http/routes/reports.ts';
+
+export interface ReportTenant {
+  id: string;
+  /** Day buckets and date-only `from`/`to` are in this zone (tenant setting `timeZone`). */
+  timeZone: string;
+}
+
+function rangeOf(tenant: ReportTenant, q: { from: string; to: string; granularity: 'hour' | 'day' }): ReportRange {
+  try {
+    return reportRange(q.from, q.to, q.granularity, tenant.timeZone);
+  } catch (err) {
+    if (err instanceof ReportRangeError) throw badRequest(err.message, 'invalid_range');
+    throw err;
+  }
+}
+
+const granularityKey = (range: ReportRange) => (range.granularity === 'hour' ? 'H' : 'D');
+const firstBucket = (range: ReportRange) => range.buckets[0]!.bucket;
+const lastBucket = (range: ReportRange) => range.buckets[range.buckets.length - 1]!.bucket;
+
+async function employeeNames(tenant: string): Promise<Record<string, string>> {
+  return Object.fromEntries((await listEmployees(tenant)).map((e) => [e.id, e.fullName]));
+}
+
+/** GET /reports/calls: totals, a dense series and, with `groupBy`, the same per employee or line. */
+export async function callReport(tenant: ReportTenant, query: CallReportQuery): Promise<CallReport> {
+  const range = rangeOf(tenant, query);
+  const g = granularityKey(range);
+  const read = (kind: string) => queryBuckets(tenant.id, 'STATS', g, kind, firstBucket(range), lastBucket(range));
+  if (!query.groupBy) return assembleCallReport(range, tenant.timeZone, await read('all'));
+  const kind = query.groupBy === 'employee' ? 'emp' : 'line';
+  const [all, rows, names] = await Promise.all([read('all'), read(kind), query.groupBy === 'employee' ? employeeNames(tenant.id) : undefined]);
+  return assembleCallReport(range, tenant.timeZone, all, { groupBy: query.groupBy, rows, ...(names ? { names } : {}) });
+}
+
+/** GET /reports/helpdesk: ticket totals and series, and best in team per employee. */
+export async function helpdeskReport(tenant: ReportTenant, query: HelpdeskReportQuery): Promise<HelpdeskReport> {
+  const range = rangeOf(tenant, query);
+  const g = granularityKey(range);
+  const read = (kind: string) => queryBuckets(tenant.id, 'TSTATS', g, kind, firstBucket(range), lastBucket(range));
+  const [all, employees, names] = await Promise.all([read('all'), read('emp'), employeeNames(tenant.id)]);
+  return assembleHelpdeskReport(range, tenant.timeZone, all, employees, names);
+}
