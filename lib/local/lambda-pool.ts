@@ -6,6 +6,9 @@ import { Worker } from 'node:worker_threads';
 import type { FunctionModel } from './cloud-assembly.ts';
 import { pipeLines, processSink, type LogSink } from './log-lines.ts';
 
+/** Lambda's limit for a buffered (RequestResponse) result. */
+export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+
 const hostFile = fileURLToPath(new URL('./lambda-host.mjs', import.meta.url));
 
 export class LambdaError extends Error {
@@ -141,10 +144,18 @@ export class LocalFunction {
     this.idle.push(s);
   }
 
-  /** A buffered invocation (Invoke RequestResponse): the handler's result. */
+  /**
+   * A buffered invocation (Invoke RequestResponse): the handler's result. As on Lambda, a result over
+   * 6 MB serialized is an error, not a response (a streamed response is the way past it).
+   */
   async invoke(event: unknown): Promise<unknown> {
     const outcome = await this.call(event, null);
-    return outcome.streamed ? null : outcome.result;
+    if (outcome.streamed) return null;
+    const size = outcome.result === undefined ? 0 : Buffer.byteLength(JSON.stringify(outcome.result) ?? '');
+    if (size > MAX_RESPONSE_BYTES) {
+      throw new LambdaError('Function.ResponseSizeTooLarge', `Response payload size (${size} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`);
+    }
+    return outcome.result;
   }
 
   /**

@@ -10,6 +10,19 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
 
+/**
+ * Lambda refuses a buffered result over 6 MB (the client would get a bare 500). Bodies that can grow
+ * with the query (reports) are checked here and answered with a 400 that says what to do instead.
+ */
+export const MAX_JSON_BODY_BYTES = 5_500_000;
+
+export function boundedJson(statusCode: number, body: unknown, tooLarge: (bytes: number) => AppError): APIGatewayProxyStructuredResultV2 {
+  const result = json(statusCode, body);
+  const bytes = Buffer.byteLength(result.body as string);
+  if (bytes > MAX_JSON_BODY_BYTES) throw tooLarge(bytes);
+  return result;
+}
+
 export function httpHandler(handler: HttpHandler) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler).use({
     before: (request) => {

@@ -12,6 +12,10 @@ export interface ReportTenant {
   timeZone: string;
 }
 
+/** A JSON report too large for one Lambda response (see `boundedJson`): the CSV export streams any size. */
+export const reportTooLarge = (bytes: number) =>
+  badRequest(`the report would be ${(bytes / 1e6).toFixed(1)} MB, over what one response carries: use a shorter range, granularity=day, or format=csv (streamed)`, 'report_too_large');
+
 function rangeOf(tenant: ReportTenant, q: { from: string; to: string; granularity: 'hour' | 'day' }): ReportRange {
   try {
     return reportRange(q.from, q.to, q.granularity, tenant.timeZone);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LocalFunction } from '../../lib/local/lambda-pool.ts';
+import { LocalFunction, MAX_RESPONSE_BYTES } from '../../lib/local/lambda-pool.ts';
 import { labelLine, pipeLines } from '../../lib/local/log-lines.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ringdesk-logs-'));
@@ -90,6 +90,25 @@ describe('LocalFunction logs', () => {
       expect(idOf('A:second', stdout)).not.toBe(idOf('B:second', stdout));
       const invokeError = stderr.find((l) => l.includes('ERROR Invoke Error'));
       expect(invokeError).toMatch(new RegExp(`^\\[logs-fn ${idOf('B:second', stdout)}\\] ERROR Invoke Error \\{"errorType":"Error","errorMessage":"boom"`));
+    } finally {
+      await fn.close();
+    }
+  });
+});
+
+describe('LocalFunction response size', () => {
+  it('fails a buffered result over 6 MB like Lambda (Function.ResponseSizeTooLarge), and returns one just under it', async () => {
+    const bundle = join(dir, 'size.mjs');
+    writeFileSync(bundle, "export const handler = async (e) => ({ statusCode: 200, body: 'x'.repeat(e.bytes) });\n");
+    const fn = new LocalFunction(
+      { logicalId: 'SizeFnABC123', shortName: 'size-fn', functionName: 'T-size', bundlePath: bundle, exportName: 'handler', timeoutSeconds: 5, memoryMb: 128, environment: {} },
+      { PATH: process.env['PATH'] ?? '' },
+      { region: 'us-east-1', accountId: '000000000000', maxConcurrency: 1, output: { stdout: () => undefined, stderr: () => undefined } },
+    );
+    try {
+      const envelope = Buffer.byteLength(JSON.stringify({ statusCode: 200, body: '' }));
+      await expect(fn.invoke({ bytes: MAX_RESPONSE_BYTES - envelope })).resolves.toMatchObject({ statusCode: 200 });
+      await expect(fn.invoke({ bytes: MAX_RESPONSE_BYTES - envelope + 1 })).rejects.toMatchObject({ errorType: 'Function.ResponseSizeTooLarge' });
     } finally {
       await fn.close();
     }

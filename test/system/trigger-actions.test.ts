@@ -5,14 +5,13 @@
 // moved clock, not repeated by redeliveries).
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callIdFor } from '#shared/domain/call-id.ts';
 import type { Call } from '#shared/domain/call.ts';
 import type { Rule } from '#shared/domain/rules.ts';
 import type { Ticket } from '#shared/domain/ticket.ts';
-import { api, callIdValue, openAgent, patchedTenantConfig, postRingdesk, randomNumber, startHarness, waitFor, type Harness } from './harness.ts';
+import { newLine, ruleCalls } from './rule-calls.ts';
+import { api, openAgent, patchedTenantConfig, randomNumber, startHarness, waitFor, type Harness } from './harness.ts';
 
 const SECRET = 'demo-ringdesk-secret-0123456789';
 const OUTBOUND_SECRET = 'demo-outbound-secret-0123456789';
@@ -53,13 +52,9 @@ afterAll(async () => {
   await new Promise((r) => receiver?.close(r));
 });
 
-const admin = () => h.info.tokens.admin;
+const { send, pbxCall, endedCall, redeliverCallEnded } = ruleCalls(() => h, SECRET);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function send<T = unknown>(method: string, path: string, body: unknown, token = admin()): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${h.info.httpUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as T };
-}
 
 async function createRule(body: Record<string, unknown>): Promise<Rule> {
   const res = await send<Rule>('POST', '/rules', body);
@@ -67,30 +62,8 @@ async function createRule(body: Record<string, unknown>): Promise<Rule> {
   return res.body;
 }
 
-/** A distinct line per test, so each test's rules only see its own calls. */
-const newLine = () => `+7495${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 
-function pbxCall(customer: string, line: string) {
-  const raw = callIdValue();
-  let n = 0;
-  const post = async (event: string, extra: Record<string, unknown> = {}) => {
-    const res = await postRingdesk(h.info, { events: [{ callId: raw, event, eventId: `${raw}-${n}`, sequence: n++, direction: 'inbound', from: customer, to: line, ...extra }] }, SECRET);
-    expect(res.status).toBe(200);
-  };
-  return {
-    id: callIdFor('ringdesk', raw),
-    ring: (ext = '101') => post('offered', { agents: [{ extension: ext }] }),
-    answer: (ext = '101') => post('answered', { agent: { extension: ext } }),
-    end: (endReason = 'caller_hangup') => post('ended', { endReason }),
-  };
-}
 
-async function endedCall(id: string): Promise<Call> {
-  return waitFor('the call to end', async () => {
-    const r = await api<Call>(h.info, `/calls/${id}`);
-    return r.status === 200 && r.body.status === 'ended' ? r.body : null;
-  });
-}
 
 async function answeredCall(customer: string, line: string): Promise<Call> {
   const call = pbxCall(customer, line);
@@ -109,15 +82,6 @@ async function missedCall(customer: string, line: string): Promise<Call> {
   return ended;
 }
 
-/** Delivers Call Ended again, as a duplicate delivery or a republish would. */
-async function redeliverCallEnded(call: Call, times: number): Promise<void> {
-  const eb = new EventBridgeClient({ endpoint: h.info.eventsUrl, region: h.info.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const detail = JSON.stringify({ schemaVersion: 1, tenantId: h.info.tenant, revision: 1000, call });
-  for (let i = 0; i < times; i++) {
-    const out = await eb.send(new PutEventsCommand({ Entries: [{ EventBusName: h.info.eventBusName, Source: 'ringdesk.calls', DetailType: 'Call Ended', Detail: detail }] }));
-    expect(out.FailedEntryCount ?? 0).toBe(0);
-  }
-}
 
 const runTriggersLetters = (callId: string) =>
   h.runtime.bus.deadLetters().filter((d) => d.ruleName.includes('RunTriggers') && (d.event.detail as { call?: { id?: string } }).call?.id === callId);

@@ -3,12 +3,11 @@
 // even when Call Ended is delivered three times, the dry run explaining a rule that does not match,
 // and a missed call from a new number that creates the customer and a 30-minute callback task.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callIdFor } from '#shared/domain/call-id.ts';
 import type { Call } from '#shared/domain/call.ts';
 import { signatureOf, type Rule } from '#shared/domain/rules.ts';
-import { api, callIdValue, openAgent, postRingdesk, randomNumber, patchedTenantConfig, startHarness, waitFor, type Harness } from './harness.ts';
+import { newLine, ruleCalls } from './rule-calls.ts';
+import { api, openAgent, randomNumber, patchedTenantConfig, startHarness, waitFor, type Harness } from './harness.ts';
 
 const SECRET = 'demo-ringdesk-secret-0123456789';
 const OUTBOUND_SECRET = 'demo-outbound-secret-0123456789';
@@ -41,47 +40,13 @@ afterAll(async () => {
 });
 
 const admin = () => h.info.tokens.admin;
+const { send, pbxCall, endedCall, redeliverCallEnded } = ruleCalls(() => h, SECRET);
 const anna = () => h.info.tokens.agents['101']!;
 
-async function send<T = unknown>(method: string, path: string, body: unknown, token = admin()): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${h.info.httpUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as T };
-}
 
-/** A distinct line per test, so each test's rules only see its own calls. */
-const newLine = () => `+7495${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 
-function pbxCall(customer: string, line: string) {
-  const raw = callIdValue();
-  let n = 0;
-  const post = async (event: string, extra: Record<string, unknown> = {}) => {
-    const res = await postRingdesk(h.info, { events: [{ callId: raw, event, eventId: `${raw}-${n}`, sequence: n++, direction: 'inbound', from: customer, to: line, ...extra }] }, SECRET);
-    expect(res.status).toBe(200);
-  };
-  return {
-    id: callIdFor('ringdesk', raw),
-    ring: (ext = '101') => post('offered', { agents: [{ extension: ext }] }),
-    answer: (ext = '101') => post('answered', { agent: { extension: ext } }),
-    end: (endReason = 'caller_hangup') => post('ended', { endReason }),
-  };
-}
 
-async function endedCall(id: string): Promise<Call> {
-  return waitFor('the call to end', async () => {
-    const r = await api<Call>(h.info, `/calls/${id}`);
-    return r.status === 200 && r.body.status === 'ended' ? r.body : null;
-  });
-}
 
-/** Delivers Call Ended again, as a duplicate delivery or a republish would. */
-async function redeliverCallEnded(call: Call, times: number): Promise<void> {
-  const eb = new EventBridgeClient({ endpoint: h.info.eventsUrl, region: h.info.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const detail = JSON.stringify({ schemaVersion: 1, tenantId: h.info.tenant, revision: 1000, call });
-  for (let i = 0; i < times; i++) {
-    const out = await eb.send(new PutEventsCommand({ Entries: [{ EventBusName: h.info.eventBusName, Source: 'ringdesk.calls', DetailType: 'Call Ended', Detail: detail }] }));
-    expect(out.FailedEntryCount ?? 0).toBe(0);
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -98,3 +98,21 @@ describe('routeHandler', () => {
     expect((await run('POST /c/{id}')).statusCode).toBe(500);
   });
 });
+
+describe('boundedJson', () => {
+  it('answers a body that would break the 6 MB Lambda response limit with the 400 the route chooses, not a bare 500', async () => {
+    const { boundedJson, MAX_JSON_BODY_BYTES } = await import('#shared/http/middleware.ts');
+    const { badRequest } = await import('#shared/http/errors.ts');
+    process.env['TABLE_NAME'] ??= 'unused'; // the reports service imports the table adapters
+    const { reportTooLarge } = await import('#shared/services/reports.ts');
+    const big = routeHandler({ ...adminRoute, body: undefined }, async ({ query }) =>
+      boundedJson(200, { rows: 'x'.repeat(query.dry === 'yes' ? MAX_JSON_BODY_BYTES : MAX_JSON_BODY_BYTES - 20) }, reportTooLarge),
+    );
+    const run = async (dry: string) => (await big({ ...event({ token: tokens.admin!, query: { dry } }) }, {} as Context)) as APIGatewayProxyStructuredResultV2;
+    expect((await run('no')).statusCode).toBe(200);
+    const refused = await run('yes');
+    expect(refused.statusCode).toBe(400);
+    expect(JSON.parse(String(refused.body))).toMatchObject({ error: 'report_too_large', message: expect.stringContaining('format=csv') });
+    expect(() => boundedJson(200, { a: 'x'.repeat(MAX_JSON_BODY_BYTES) }, (n) => badRequest(`${n}`))).toThrow(String(MAX_JSON_BODY_BYTES + 8));
+  });
+});
