@@ -26,6 +26,8 @@ export interface RouteSpec {
   status?: number;
   /** The error statuses this route can answer besides 400/401/403 (e.g. 404, 409, 502). */
   errors?: number[];
+  /** Redirects the route can answer (status → what the `Location` points to), e.g. 303 to a CSV download. */
+  redirects?: Record<number, string>;
 }
 
 /** Throws 403 unless the principal has one of the roles (admins may do everything agents and analysts may). */

@@ -12,6 +12,9 @@ import { unauthorized } from './errors.ts';
  * Query parameters of a CSV-capable route (route specs spread them into their query schema, so
  * they are validated and documented): `format=csv` asks for the 303, `bom` is passed on.
  */
+/** The 303 of routes that hand CSV downloads to the streaming export URL (OpenAPI `redirects`). */
+export const csvRedirects = { 303: 'CSV asked for (`format=csv` or `Accept: text/csv`): `Location` is the streaming export URL with a 60-second download token (L4)' };
+
 export const csvQueryFields = {
   format: z.enum(['json', 'csv']).optional().describe('`csv`: answer 303 See Other to a streamed CSV download (L4), as does `Accept: text/csv`'),
   bom: z.enum(['true', 'false']).optional().describe('CSV only: `true` starts the file with a UTF-8 byte-order mark, for Excel'),

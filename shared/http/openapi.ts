@@ -121,6 +121,9 @@ function operation(spec: RouteSpec, writer: SchemaWriter): JsonSchema {
         ? { description: 'No content' }
         : { description: 'Success', content: { 'application/json': { schema: writer.write(spec.response) } } },
   };
+  for (const [code, description] of Object.entries(spec.redirects ?? {})) {
+    responses[code] = { description, headers: { Location: { description: 'Where to go', schema: { type: 'string', format: 'uri' } } } };
+  }
   for (const code of errorStatuses(spec)) {
     responses[String(code)] = { description: STATUS_TEXT[code] ?? 'Error', content: { 'application/json': { schema: { $ref: `${COMPONENT_REF}Error` } } } };
   }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { callSchema, ticketSchema } from '../../events/catalog.ts';
 import { callLogDirections, callLogOutcomes, callLogRowSchema } from '../../domain/call-log.ts';
 import type { RouteSpec } from '../api.ts';
-import { csvQueryFields } from '../export-token.ts';
+import { csvQueryFields, csvRedirects } from '../export-token.ts';
 import { pageQuery } from '../query.ts';
 
 /** Ids of our items (`c_…` calls, ULID tickets, `emp-101`): never a key separator, a dot or a slash. */
@@ -56,6 +56,7 @@ export const listCallsRoute = {
   query: callLogQuery,
   response: pageOf(callLogRowSchema),
   errors: [404],
+  redirects: csvRedirects,
 } satisfies RouteSpec;
 
 export const getCallRoute = {

@@ -2,7 +2,7 @@
 // write (docs/analytics.md). Pure data (route specs).
 import { z } from 'zod';
 import type { RouteSpec } from '../api.ts';
-import { csvQueryFields } from '../export-token.ts';
+import { csvQueryFields, csvRedirects } from '../export-token.ts';
 import { MAX_RANGE_DAYS } from '../../domain/report.ts';
 
 /** Analysts read reports; admins may do everything. */
@@ -96,6 +96,7 @@ export const callReportRoute = {
   roles: [...analysts],
   query: callReportQuery,
   response: callReportSchema,
+  redirects: csvRedirects,
 } satisfies RouteSpec;
 
 export const helpdeskReportRoute = {
