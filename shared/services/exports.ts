@@ -14,7 +14,7 @@ import { AppError, badRequest, notFound, unauthorized } from '../http/errors.ts'
 import { callLogFilterFields, listCallsRoute } from '../http/routes/core.ts';
 import { callReportQuery, callReportRoute } from '../http/routes/reports.ts';
 import { callLogFilters, callLogRows } from './call-log.ts';
-import { callReport } from './reports.ts';
+import { callReport, employeeNames } from './reports.ts';
 
 export interface ExportSettings {
   tenant: string;
@@ -43,8 +43,12 @@ const exportParams = {
 const callLogExportQuery = callLogFilterFields.extend(exportParams);
 const callReportExportQuery = callReportQuery.extend(exportParams);
 
-/** The call log's columns. Times are wall-clock time in the tenant's time zone. */
-export function callLogColumns(timeZone: string): CsvColumn<CallLogRow>[] {
+/**
+ * The call log's columns. Times are wall-clock time in the tenant's time zone; employees appear by id
+ * and, for people reading the sheet, by name (the id when the directory no longer has them).
+ */
+export function callLogColumns(timeZone: string, names: Readonly<Record<string, string>> = {}): CsvColumn<CallLogRow>[] {
+  const name = (id: string) => names[id] ?? id;
   return [
     { header: 'call_id', value: (r) => r.id },
     { header: 'started_at', value: (r) => localTime(r.startedAt, timeZone) },
@@ -57,7 +61,9 @@ export function callLogColumns(timeZone: string): CsvColumn<CallLogRow>[] {
     { header: 'customer_number', value: (r) => r.customerNumber },
     { header: 'customer_id', value: (r) => r.customerId },
     { header: 'employees', value: (r) => r.employees.join(';') },
+    { header: 'employee_names', value: (r) => r.employees.map(name).join(';') },
     { header: 'answered_by', value: (r) => r.answeredBy },
+    { header: 'answered_by_name', value: (r) => (r.answeredBy ? name(r.answeredBy) : null) },
     { header: 'wait_seconds', value: (r) => r.waitSeconds },
     { header: 'talk_seconds', value: (r) => r.talkSeconds },
     { header: 'recording_url', value: (r) => r.recordingUrl },
@@ -145,7 +151,7 @@ const routes: ExportRoute[] = [
       const filters = callLogFilters(q, s.country);
       return {
         filename: exportFilename('calls', s.timeZone, filters.from, filters.to),
-        chunks: csvChunks(callLogColumns(s.timeZone), callLogRows(s.tenant, filters), q.bom === 'true'),
+        chunks: csvChunks(callLogColumns(s.timeZone, await employeeNames(s.tenant)), callLogRows(s.tenant, filters), q.bom === 'true'),
       };
     },
   },

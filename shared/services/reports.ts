@@ -29,7 +29,8 @@ const granularityKey = (range: ReportRange) => (range.granularity === 'hour' ? '
 const firstBucket = (range: ReportRange) => range.buckets[0]!.bucket;
 const lastBucket = (range: ReportRange) => range.buckets[range.buckets.length - 1]!.bucket;
 
-async function employeeNames(tenant: string): Promise<Record<string, string>> {
+/** Employee id → full name, from the (cached) directory. */
+export async function employeeNames(tenant: string): Promise<Record<string, string>> {
   return Object.fromEntries((await listEmployees(tenant)).map((e) => [e.id, e.fullName]));
 }
 

@@ -13,7 +13,7 @@ import { seedCalls, TRICKY_CALLER_IDS } from './seed-calls.ts';
 const h = useHarness();
 const LINE = '+74951234567';
 const SECRET = 'demo-only-secret-change-me-0123456789abcdef'; // config/tenants/demo.json
-const HEADER = 'call_id,started_at,ended_at,direction,outcome,from,to,line,customer_number,customer_id,employees,answered_by,wait_seconds,talk_seconds,recording_url,provider';
+const HEADER = 'call_id,started_at,ended_at,direction,outcome,from,to,line,customer_number,customer_id,employees,employee_names,answered_by,answered_by_name,wait_seconds,talk_seconds,recording_url,provider';
 const testStart = new Date(Date.now() - 1000).toISOString();
 
 /** Europe/Moscow is UTC+3 all year: the wall-clock time a spreadsheet should show. */
@@ -71,6 +71,9 @@ describe('CSV export through the API (L4)', () => {
       const mine = body.items.filter((r) => ids.includes(r.id));
       return mine.length === 3 && mine.every((r) => r.endedAt) ? body.items : null;
     }, 30_000);
+    const { body: staff } = await api<{ items: { id: string; fullName: string }[] }>(h.info, '/employees?limit=200');
+    const names: Record<string, string> = Object.fromEntries(staff.items.map((e) => [e.id, e.fullName]));
+    expect(log.filter((r) => ids.includes(r.id)).flatMap((r) => r.employees).every((id) => names[id])).toBe(true);
 
     // fetch follows the 303; the Authorization header is dropped on the way (another origin), the token in the URL is what counts.
     const res = await fetch(`${h.info.httpUrl}/calls?${rangeOf(testStart)}&format=csv`, { headers: { authorization: `Bearer ${h.info.tokens.admin}` } });
@@ -100,7 +103,9 @@ describe('CSV export through the API (L4)', () => {
         customer_number: json.customerNumber ?? '',
         customer_id: json.customerId ?? '',
         employees: json.employees.join(';'),
+        employee_names: json.employees.map((id) => names[id] ?? id).join(';'),
         answered_by: json.answeredBy ?? '',
+        answered_by_name: json.answeredBy ? (names[json.answeredBy] ?? json.answeredBy) : '',
         wait_seconds: String(json.waitSeconds),
         talk_seconds: String(json.talkSeconds),
         recording_url: json.recordingUrl ?? '',
