@@ -1,4 +1,5 @@
 // GET /reports/helpdesk (L5): helpdesk statistics from the aggregates.
+import { csvRedirect } from '#shared/http/export-token.ts';
 import { boundedJson } from '#shared/http/middleware.ts';
 import { routeHandler } from '#shared/http/route-handler.ts';
 import { helpdeskReportRoute } from '#shared/http/routes/reports.ts';
@@ -7,4 +8,7 @@ import { tenantConfig, tenantId } from '#shared/tenant.ts';
 
 const tenant = { id: tenantId, timeZone: tenantConfig.timeZone };
 
-export const handler = routeHandler(helpdeskReportRoute, async ({ query }) => boundedJson(200, await helpdeskReport(tenant, query), reportTooLarge));
+export const handler = routeHandler(helpdeskReportRoute, async ({ query, principal, event }) =>
+  // CSV (`format=csv` / `Accept: text/csv`, L4) streams from the export URL: 303 there.
+  (await csvRedirect(principal, helpdeskReportRoute.path, event.rawQueryString, event.headers)) ?? boundedJson(200, await helpdeskReport(tenant, query), reportTooLarge),
+);

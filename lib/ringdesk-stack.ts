@@ -50,8 +50,9 @@ export class RingdeskStack extends Stack {
     new TriggerLambdas(this, 'TriggerLambdas', features);
     const analytics = new Analytics(this, 'Analytics', features);
     new CallLog(this, 'CallLog', features);
-    // CSV downloads (L4): GET /calls and GET /reports/calls answer 303 to the streaming export URL.
-    new Exports(this, 'Exports', features).bindExportUrl(readApi.functions['list-calls']).bindExportUrl(analytics.reportFunctions['get-call-report']);
+    // CSV downloads (L4): GET /calls and the reports answer 303 to the streaming export URL.
+    new Exports(this, 'Exports', features).bindExportUrl(readApi.functions['list-calls']).bindExportUrl(analytics.reportFunctions['get-call-report'])
+      .bindExportUrl(analytics.reportFunctions['get-helpdesk-report']);
 
     new CfnOutput(this, 'HttpUrl', { value: core.httpApi.apiEndpoint });
     new CfnOutput(this, 'WebSocketUrl', { value: core.webSocketStage.url });

@@ -6,15 +6,15 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { BOM, csvHeader, csvRows, localTime, type CsvCell, type CsvColumn } from '../domain/csv.ts';
 import type { CallLogRow } from '../domain/call-log.ts';
-import type { CallMetrics, CallReport } from '../domain/report.ts';
+import type { CallMetrics, CallReport, HelpdeskReport } from '../domain/report.ts';
 import { requireRole, type RouteSpec } from '../http/api.ts';
 import { bearer, verifyToken, type Principal } from '../http/auth.ts';
 import { csvQueryFields, verifyExportToken } from '../http/export-token.ts';
 import { AppError, badRequest, notFound, unauthorized } from '../http/errors.ts';
 import { callLogFilterFields, listCallsRoute } from '../http/routes/core.ts';
-import { callReportQuery, callReportRoute } from '../http/routes/reports.ts';
+import { callReportQuery, callReportRoute, helpdeskReportQuery, helpdeskReportRoute } from '../http/routes/reports.ts';
 import { callLogFilters, callLogRows } from './call-log.ts';
-import { callReport, employeeNames } from './reports.ts';
+import { callReport, employeeNames, helpdeskReport } from './reports.ts';
 
 export interface ExportSettings {
   tenant: string;
@@ -42,6 +42,7 @@ const exportParams = {
 
 const callLogExportQuery = callLogFilterFields.extend(exportParams);
 const callReportExportQuery = callReportQuery.extend(exportParams);
+const helpdeskReportExportQuery = helpdeskReportQuery.extend(exportParams);
 
 /**
  * The call log's columns. Times are wall-clock time in the tenant's time zone; employees appear by id
@@ -91,6 +92,31 @@ export function callReportTable(report: CallReport): { columns: CsvColumn<{ head
   }
   return {
     columns: [headColumn(report.granularity === 'hour' ? 'hour_start' : 'day', 0), ...metricColumns],
+    rows: [
+      ...report.series.map((b) => ({ head: [report.granularity === 'hour' ? localTime(b.start, report.timeZone) : b.bucket], metrics: b })),
+      { head: ['total'], metrics: report.totals },
+    ],
+  };
+}
+
+type TableRow = { head: CsvCell[]; metrics: Record<string, number> };
+
+/**
+ * The helpdesk report (L5) as one table: its time series with a last row `total`, or with `groupBy=employee`
+ * the per-employee figures, best in team first.
+ */
+export function helpdeskReportTable(report: HelpdeskReport, groupBy: 'employee' | undefined): { columns: CsvColumn<TableRow>[]; rows: TableRow[] } {
+  const headColumn = (header: string, i: number) => ({ header, value: (r: TableRow) => r.head[i] });
+  const metricColumns = (keys: string[]) => keys.map((k) => ({ header: snake(k), value: (r: TableRow) => r.metrics[k] }));
+  if (groupBy === 'employee') {
+    const keys = ['bestInTeam', 'withFirstResponse'];
+    return {
+      columns: [headColumn('employee_id', 0), headColumn('name', 1), ...metricColumns(keys)],
+      rows: report.employees.map((e) => ({ head: [e.employeeId, e.name ?? null], metrics: e.totals })),
+    };
+  }
+  return {
+    columns: [headColumn(report.granularity === 'hour' ? 'hour_start' : 'day', 0), ...metricColumns(Object.keys(report.totals))],
     rows: [
       ...report.series.map((b) => ({ head: [report.granularity === 'hour' ? localTime(b.start, report.timeZone) : b.bucket], metrics: b })),
       { head: ['total'], metrics: report.totals },
@@ -164,6 +190,18 @@ const routes: ExportRoute[] = [
       const { columns, rows } = callReportTable(report);
       return {
         filename: exportFilename(report.groupBy ? `call-report-by-${report.groupBy}` : 'call-report', s.timeZone, report.from, report.to),
+        chunks: csvChunks(columns, inMemory(rows), bom === 'true'),
+      };
+    },
+  },
+  {
+    spec: helpdeskReportRoute,
+    async plan(event, s) {
+      const { bom, token: _token, format: _format, groupBy, ...query } = parseQuery(helpdeskReportExportQuery, event);
+      const report = await helpdeskReport({ id: s.tenant, timeZone: s.timeZone }, query);
+      const { columns, rows } = helpdeskReportTable(report, groupBy);
+      return {
+        filename: exportFilename(groupBy ? 'helpdesk-report-by-employee' : 'helpdesk-report', s.timeZone, report.from, report.to),
         chunks: csvChunks(columns, inMemory(rows), bom === 'true'),
       };
     },

@@ -59,18 +59,19 @@ describe('CSV export (L4)', () => {
     expect(actions.filter((a: string) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
   });
 
-  it('L4: GET /calls and GET /reports/calls get the URL as EXPORT_URL (for their 303), and the stack outputs it as ExportUrl', () => {
+  it('L4: GET /calls and the two reports get the URL as EXPORT_URL (for their 303), and the stack outputs it as ExportUrl', () => {
     const [urlId] = Object.keys(template.findResources('AWS::Lambda::Url'));
     const urlAttr = { 'Fn::GetAtt': [urlId, 'FunctionUrl'] };
     expect(resources[logicalIdOf('list-calls')]!.Properties.Environment.Variables.EXPORT_URL).toEqual(urlAttr);
     expect(resources[logicalIdOf('get-call-report')]!.Properties.Environment.Variables.EXPORT_URL).toEqual(urlAttr);
+    expect(resources[logicalIdOf('get-helpdesk-report')]!.Properties.Environment.Variables.EXPORT_URL).toEqual(urlAttr);
     expect(template.toJSON().Outputs.ExportUrl.Value).toEqual(urlAttr);
     // Only the functions that redirect get it.
     const withUrl = Object.entries(resources)
       .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.EXPORT_URL)
       .map(([, r]) => r.Metadata?.['ringdesk:function'])
       .sort();
-    expect(withUrl).toEqual(['get-call-report', 'list-calls']);
+    expect(withUrl).toEqual(['get-call-report', 'get-helpdesk-report', 'list-calls']);
   });
 
   it('L4: the export is not an HTTP API route (API Gateway would buffer it)', () => {

@@ -166,6 +166,44 @@ describe('CSV export through the API (L4)', () => {
     expect((await apiGet(`/reports/calls?${query}&format=csv`, {}, h.info.tokens.agents['101']!)).status).toBe(403);
   });
 
+  it('L4, L5: GET /reports/helpdesk?format=csv exports the series and, with groupBy=employee, the per-employee table, as the JSON report', async () => {
+    const today = moscow(new Date().toISOString()).slice(0, 10);
+    const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const query = `from=${today}&to=${tomorrow}&granularity=day`;
+    type Report = {
+      totals: Record<string, number>;
+      series: ({ bucket: string } & Record<string, number>)[];
+      employees: { employeeId: string; name?: string; totals: Record<string, number> }[];
+    };
+    // The tickets of the webhook calls above are counted on Ticket Created: wait until the report has them.
+    const json = await waitFor('the helpdesk report to count the tickets', async () => {
+      const { status, body } = await api<Report>(h.info, `/reports/helpdesk?${query}`);
+      return status === 200 && (body.totals['incomingTickets'] ?? 0) >= 1 && body.employees.length > 0 ? body : null;
+    }, 30_000);
+    const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    const csvOf = async (extra: string) => {
+      const redirect = await apiGet(`/reports/helpdesk?${query}${extra}&format=csv`);
+      expect(redirect.status).toBe(303);
+      const res = await fetch(redirect.headers.get('location')!);
+      expect(res.status).toBe(200);
+      return { disposition: res.headers.get('content-disposition'), table: parseCsv(await res.text()) };
+    };
+
+    const series = await csvOf('');
+    expect(series.disposition).toBe(`attachment; filename="helpdesk-report-${today}-${tomorrow}.csv"`);
+    const [header, ...rows] = series.table;
+    expect(header).toEqual(['day', ...Object.keys(json.totals).map(snake)]);
+    expect(rows.map((r) => r[0])).toEqual([...json.series.map((b) => b.bucket), 'total']);
+    expect(rows.at(-1)!.slice(1)).toEqual(Object.values(json.totals).map(String));
+
+    const perEmployee = await csvOf('&groupBy=employee');
+    expect(perEmployee.disposition).toBe(`attachment; filename="helpdesk-report-by-employee-${today}-${tomorrow}.csv"`);
+    const [empHeader, ...empRows] = perEmployee.table;
+    expect(empHeader).toEqual(['employee_id', 'name', 'best_in_team', 'with_first_response']);
+    expect(empRows).toEqual(json.employees.map((e) => [e.employeeId, e.name ?? '', String(e.totals['bestInTeam']), String(e.totals['withFirstResponse'])]));
+    expect((await apiGet(`/reports/helpdesk?${query}&format=csv`, {}, h.info.tokens.agents['101']!)).status).toBe(403);
+  });
+
   it('L4: the export also takes a bearer token; an agent may export the log', async () => {
     const res = await fetch(`${exportUrl()}calls?${rangeOf(testStart)}`, { headers: { authorization: `Bearer ${h.info.tokens.agents['101']}` } });
     expect(res.status).toBe(200);

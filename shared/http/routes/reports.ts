@@ -28,7 +28,14 @@ export const callReportQuery = z.strictObject({
 });
 export type CallReportQuery = z.infer<typeof callReportQuery>;
 
-export const helpdeskReportQuery = z.strictObject(rangeQuery);
+export const helpdeskReportQuery = z.strictObject({
+  ...rangeQuery,
+  groupBy: z
+    .enum(['employee'])
+    .optional()
+    .describe('CSV only: the per-employee table (best in team) instead of the time series; JSON always carries both'),
+  ...csvQueryFields,
+});
 export type HelpdeskReportQuery = z.infer<typeof helpdeskReportQuery>;
 
 const average = z.number().nullable();
@@ -107,6 +114,7 @@ export const helpdeskReportRoute = {
   roles: [...analysts],
   query: helpdeskReportQuery,
   response: helpdeskReportSchema,
+  redirects: csvRedirects,
 } satisfies RouteSpec;
 
 export const reportRoutes: RouteSpec[] = [callReportRoute, helpdeskReportRoute];
