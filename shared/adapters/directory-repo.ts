@@ -15,6 +15,7 @@ import type { Customer, Employee } from '../domain/directory.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { linkPastCalls } from './call-customers-repo.ts';
 import { ddb, decodeCursor, encodeCursor, keys, queryItems, tableName } from './dynamo.ts';
+import { versionedCache } from './versioned-cache.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -92,36 +93,24 @@ const revCondition = (rev: number) =>
 // ---------------------------------------------------------------------------------------------
 // Employees (E1)
 
-const EMPLOYEE_CACHE_MS = 30_000;
-let cached: { tenant: string; at: number; version: number; employees: Employee[] } | null = null;
-
-async function directoryVersion(tenant: string): Promise<number> {
-  const out = await ddb.send(new GetCommand({ TableName: tableName, Key: directoryKeys.employeesVersion(tenant) }));
-  return (out.Item?.['v'] as number | undefined) ?? 0;
-}
-
-async function bumpDirectoryVersion(tenant: string): Promise<void> {
-  cached = null;
-  await ddb.send(
-    new UpdateCommand({ TableName: tableName, Key: directoryKeys.employeesVersion(tenant), UpdateExpression: 'ADD v :one', ExpressionAttributeValues: { ':one': 1 } }),
-  );
-}
-
 /**
  * The whole employee directory in one Query; a tenant has at most a few thousand employees.
- * Cached per container for 30 s, and a cached copy is only used while the directory version item
- * is unchanged (one GetItem), so a new or changed employee attributes calls right away (E1).
+ * Cached per container for 30 s while the directory version item is unchanged, so a new or changed
+ * employee attributes calls right away (E1).
  */
-export async function listEmployees(tenant: string, now = Date.now()): Promise<Employee[]> {
-  const version = await directoryVersion(tenant);
-  if (cached && cached.tenant === tenant && now - cached.at < EMPLOYEE_CACHE_MS && cached.version === version) return cached.employees;
+const directory = versionedCache(directoryKeys.employeesVersion, async (tenant) => {
   const employees: Employee[] = [];
   for await (const item of queryItems({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.employees(tenant) } })) {
     if (item['employee']) employees.push(item['employee'] as Employee);
   }
-  cached = { tenant, at: now, version, employees };
   return employees;
+});
+
+export function listEmployees(tenant: string, now = Date.now()): Promise<Employee[]> {
+  return directory.get(tenant, { now });
 }
+
+const bumpDirectoryVersion = (tenant: string) => directory.bump(tenant);
 
 /** A page of the directory for the admin API (always read from the table). */
 export async function pageEmployees(tenant: string, limit: number, cursor?: string): Promise<{ items: Employee[]; next: string | null }> {

@@ -3,6 +3,7 @@
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { claimDecision, type ActionMarker, type Rule } from '../domain/rules.ts';
 import { conditionally, ddb, queryItems, tableName } from './dynamo.ts';
+import { versionedCache } from './versioned-cache.ts';
 
 export const ruleKeys = {
   rules: (t: string) => `T#${t}#RULES`,
@@ -19,29 +20,19 @@ const ttl = (now: number, days = 30) => Math.floor(now / 1000) + days * 86_400;
 // ---------------------------------------------------------------------------------------------
 // Rules: one Query loads them all; cached per container while the version item is unchanged.
 
-const CACHE_MS = 30_000;
-let cached: { tenant: string; at: number; version: number; rules: Rule[] } | null = null;
-
-async function rulesVersion(tenant: string): Promise<number> {
-  const out = await ddb.send(new GetCommand({ TableName: tableName, Key: ruleKeys.version(tenant) }));
-  return (out.Item?.['v'] as number | undefined) ?? 0;
-}
-
-async function bumpVersion(tenant: string): Promise<void> {
-  cached = null;
-  await ddb.send(new UpdateCommand({ TableName: tableName, Key: ruleKeys.version(tenant), UpdateExpression: 'ADD v :one', ExpressionAttributeValues: { ':one': 1 } }));
-}
-
-export async function listRules(tenant: string, opts: { fresh?: boolean } = {}, now = Date.now()): Promise<Rule[]> {
-  const version = opts.fresh ? -1 : await rulesVersion(tenant);
-  if (!opts.fresh && cached && cached.tenant === tenant && cached.version === version && now - cached.at < CACHE_MS) return cached.rules;
+const rulesCache = versionedCache(ruleKeys.version, async (tenant) => {
   const rules: Rule[] = [];
   for await (const item of queryItems({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :r)', ExpressionAttributeValues: { ':pk': ruleKeys.rules(tenant), ':r': 'RULE#' } })) {
     rules.push(item['rule'] as Rule);
   }
-  if (!opts.fresh) cached = { tenant, at: now, version, rules };
   return rules;
+});
+
+export function listRules(tenant: string, opts: { fresh?: boolean } = {}, now = Date.now()): Promise<Rule[]> {
+  return rulesCache.get(tenant, { ...opts, now });
 }
+
+const bumpVersion = (tenant: string) => rulesCache.bump(tenant);
 
 export async function getRule(tenant: string, id: string): Promise<Rule | null> {
   const out = await ddb.send(new GetCommand({ TableName: tableName, Key: ruleKeys.rule(tenant, id) }));

@@ -41,6 +41,22 @@ export interface Ticket {
 
 export type MissedState = 'missed' | 'resolved' | null;
 
+/** A new ticket with no calls or messages yet; the callback bookkeeping starts at zero. */
+export function emptyTicket(f: Pick<Ticket, 'id' | 'tenantId' | 'subject' | 'status' | 'missed' | 'assigneeId' | 'customerId' | 'customerNumber'>, at: string): Ticket {
+  return {
+    ...f,
+    channel: 'calls',
+    missedState: f.missed ? 'missed' : null,
+    callbackAttempts: 0,
+    firstCallbackAt: null,
+    timeToCallbackSeconds: null,
+    callIds: [],
+    messages: [],
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
 /** Tickets stored before `missedState` and the callback fields existed read as if they had them. */
 export function normalizeTicket(t: Ticket): Ticket {
   return {

@@ -5,7 +5,7 @@ import { ulid } from 'ulid';
 import type { Call } from '../domain/call.ts';
 import { putCallInTicket, type AgentAction, type AgentActionKind, type DialIntent } from '../domain/call-ticket-rules.ts';
 import { normalizePhone } from '../domain/phone.ts';
-import type { Locale, Ticket, TicketStatus } from '../domain/ticket.ts';
+import { emptyTicket, type Locale, type Ticket, type TicketStatus } from '../domain/ticket.ts';
 import type { Principal } from '../http/auth.ts';
 import { AppError, badRequest, notFound } from '../http/errors.ts';
 import { OriginateError, type HttpClient } from '../providers/originate.ts';
@@ -97,25 +97,10 @@ export async function createTicketFromCall(ctx: ActionContext, callId: string, i
   const call = await callOr404(ctx.tenant, callId);
   const at = (ctx.now ?? new Date()).toISOString();
   const customerId = await customerFor(ctx, call.customerNumber);
-  const empty: Ticket = {
-    id: ulid(),
-    tenantId: ctx.tenant,
-    channel: 'calls',
-    subject: input.subject,
-    status: 'open',
-    missed: false,
-    missedState: null,
-    callbackAttempts: 0,
-    firstCallbackAt: null,
-    timeToCallbackSeconds: null,
-    assigneeId: ctx.principal.employeeId,
-    customerId,
-    customerNumber: call.customerNumber,
-    callIds: [],
-    messages: [],
-    createdAt: at,
-    updatedAt: at,
-  };
+  const empty = emptyTicket(
+    { id: ulid(), tenantId: ctx.tenant, subject: input.subject, status: 'open', missed: false, assigneeId: ctx.principal.employeeId, customerId, customerNumber: call.customerNumber },
+    at,
+  );
   const ticket = putCallInTicket(empty, call, { employeeId: ctx.principal.employeeId, body: input.summary }, ulid(), at, ctx.locale);
   if (!(await putTicket(ctx.tenant, ticket, 0, [actionPut(ctx.tenant, action(ctx, call, 'ticket', ticket.id, input.summary))]))) {
     throw new Error('ticket id collision'); // a fresh ULID: cannot happen

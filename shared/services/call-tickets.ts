@@ -15,7 +15,7 @@ import {
   type CallPlan,
   type LegPlan,
 } from '../domain/call-ticket-rules.ts';
-import type { Locale, Ticket, TicketStatus } from '../domain/ticket.ts';
+import { emptyTicket, type Locale, type Ticket, type TicketStatus } from '../domain/ticket.ts';
 import { findDialIntent, listActions } from '../adapters/call-actions-repo.ts';
 import { findCustomerIdByPhone } from '../adapters/directory-repo.ts';
 import { logger } from '../adapters/logger.ts';
@@ -265,25 +265,7 @@ export async function newTicket(
   locale: Locale,
 ): Promise<Ticket> {
   const customerId = call.customerNumber ? await findCustomerIdByPhone(tenant, call.customerNumber) : null;
-  const empty: Ticket = {
-    id: ulid(),
-    tenantId: tenant,
-    channel: 'calls',
-    subject,
-    status,
-    missed,
-    missedState: missed ? 'missed' : null,
-    callbackAttempts: 0,
-    firstCallbackAt: null,
-    timeToCallbackSeconds: null,
-    assigneeId,
-    customerId,
-    customerNumber: call.customerNumber,
-    callIds: [],
-    messages: [],
-    createdAt: at,
-    updatedAt: at,
-  };
+  const empty = emptyTicket({ id: ulid(), tenantId: tenant, subject, status, missed, assigneeId, customerId, customerNumber: call.customerNumber }, at);
   return putCallInTicket(empty, call, { employeeId }, ulid(), at, locale);
 }
 
