@@ -6,10 +6,10 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { stderrSink } from '../lib/local/log-lines.ts';
-import type { StreamStats } from '../lib/local/lambda-pool.ts';
-import type { LocalRuntime } from '../lib/local/runtime.ts';
-import { startTenant, type LocalInfo } from '../lib/local/start.ts';
+import { stderrSink } from '../local/log-lines.ts';
+import type { StreamStats } from '../local/lambda-pool.ts';
+import type { LocalRuntime } from '../local/runtime.ts';
+import { startTenant, type LocalInfo } from '../local/start.ts';
 import { seedCalls } from '../test/system/seed-calls.ts';
 
 export interface ExportBenchResult {
@@ -21,7 +21,7 @@ export interface ExportBenchResult {
   rowsPerSecond: number;
   megabytesPerSecond: number;
   chunksReceived: number;
-  /** What the export function's sandbox wrote and held (lib/local/lambda-pool.ts StreamStats). */
+  /** What the export function's sandbox wrote and held (local/lambda-pool.ts StreamStats). */
   sandbox: StreamStats | null;
 }
 

@@ -13,9 +13,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Call, CallLeg } from '#shared/domain/call.ts';
 import { contribution, dayBucket, parseBucketKey, type Counters } from '#shared/domain/call-stats.ts';
-import { stderrSink } from '../lib/local/log-lines.ts';
-import type { LocalRuntime } from '../lib/local/runtime.ts';
-import { startTenant, type LocalInfo } from '../lib/local/start.ts';
+import { stderrSink } from '../local/log-lines.ts';
+import type { LocalRuntime } from '../local/runtime.ts';
+import { startTenant, type LocalInfo } from '../local/start.ts';
 
 export interface ReportsBenchOptions {
   calls: number;

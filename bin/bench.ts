@@ -7,8 +7,8 @@ import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk
 import { DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import WebSocket from 'ws';
 import { callIdFor } from '#shared/domain/call-id.ts';
-import { stderrSink } from '../lib/local/log-lines.ts';
-import { startTenant, type LocalInfo } from '../lib/local/start.ts';
+import { stderrSink } from '../local/log-lines.ts';
+import { startTenant, type LocalInfo } from '../local/start.ts';
 
 const { values } = parseArgs({
   options: {
@@ -194,7 +194,7 @@ function invocationCounts(runtime: Awaited<ReturnType<typeof startTenant>>['runt
  * whether the call path depends on the directory size.
  */
 async function opsByCustomerCount(info: LocalInfo, runtime: Awaited<ReturnType<typeof startTenant>>['runtime'], counts: number[]) {
-  const { loadSyntheticCustomers, syntheticCustomer } = await import('../lib/local/bulk-customers.ts');
+  const { loadSyntheticCustomers, syntheticCustomer } = await import('../local/bulk-customers.ts');
   const rows: { customers: number; loadSeconds: number; operationsPerCall: number; byType: Record<string, number> }[] = [];
   let loaded = 0;
   for (const count of [...counts].sort((a, b) => a - b)) {

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DeadLetter } from '../lib/local/eventbridge/types.ts';
-import { projectRoot, type LocalInfo } from '../lib/local/start.ts';
+import type { DeadLetter } from '../local/eventbridge/types.ts';
+import { projectRoot, type LocalInfo } from '../local/start.ts';
 
 const { values } = parseArgs({
   options: {

@@ -3,10 +3,10 @@
 // `npm run dev` is the same with `--watch`: source changes re-synthesize and reload the changed functions.
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { JavaMissingError } from '../lib/local/dynamodb-local.ts';
-import { DEAD_LETTER_FILE } from '../lib/local/eventbridge/delivery.ts';
-import { startDevLoop, WATCHED, type DevLoop } from '../lib/local/reload.ts';
-import { startTenant, writeLocalInfo } from '../lib/local/start.ts';
+import { JavaMissingError } from '../local/dynamodb-local.ts';
+import { DEAD_LETTER_FILE } from '../local/eventbridge/delivery.ts';
+import { startDevLoop, WATCHED, type DevLoop } from '../local/reload.ts';
+import { startTenant, writeLocalInfo } from '../local/start.ts';
 
 const { values } = parseArgs({
   options: {

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { loadSyntheticCustomers } from '../lib/local/bulk-customers.ts';
-import { projectRoot } from '../lib/local/start.ts';
+import { loadSyntheticCustomers } from '../local/bulk-customers.ts';
+import { projectRoot } from '../local/start.ts';
 
 const { values } = parseArgs({
   options: {

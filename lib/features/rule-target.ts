@@ -7,7 +7,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { alarmWhenNotEmpty } from '../app-function.ts';
-import { validatePattern } from '../local/eventbridge/pattern-validate.ts';
+import { validatePattern } from '#shared/event-patterns/pattern-validate.ts';
 
 export interface RuleToFunctionProps {
   /** The tenant bus for event rules; scheduled rules live on the account's default bus. */

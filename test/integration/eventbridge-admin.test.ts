@@ -2,7 +2,7 @@
 // over HTTP as `npm run dead-letters` / `npm run replay-dead-letters` use them.
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEventBus, type DeadLetter, type EventEnvelope, type LocalEventBus } from '../../lib/local/eventbridge/bus.ts';
+import { startEventBus, type DeadLetter, type EventEnvelope, type LocalEventBus } from '../../local/eventbridge/bus.ts';
 
 const BUS = 'ringdesk-t1';
 const open: LocalEventBus[] = [];

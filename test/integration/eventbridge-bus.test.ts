@@ -4,8 +4,8 @@ import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startEventBus } from '../../lib/local/eventbridge/bus.ts';
-import type { BusRule, EventBusOptions, EventEnvelope, LocalEventBus } from '../../lib/local/eventbridge/bus.ts';
+import { startEventBus } from '../../local/eventbridge/bus.ts';
+import type { BusRule, EventBusOptions, EventEnvelope, LocalEventBus } from '../../local/eventbridge/bus.ts';
 
 const REGION = 'eu-central-1';
 const ACCOUNT = '111122223333';

@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readAssembly } from '../../lib/local/cloud-assembly.ts';
-import { IntrinsicResolver } from '../../lib/local/intrinsics.ts';
+import { readAssembly } from '../../local/cloud-assembly.ts';
+import { IntrinsicResolver } from '../../local/intrinsics.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ringdesk-url-assembly-'));
 mkdirSync(join(dir, 'asset.export'));

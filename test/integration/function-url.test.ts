@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { FunctionUrlCors } from '../../lib/local/cloud-assembly.ts';
-import { startFunctionUrl } from '../../lib/local/function-url-gateway.ts';
-import { LocalFunction } from '../../lib/local/lambda-pool.ts';
+import type { FunctionUrlCors } from '../../local/cloud-assembly.ts';
+import { startFunctionUrl } from '../../local/function-url-gateway.ts';
+import { LocalFunction } from '../../local/lambda-pool.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ringdesk-function-url-'));
 const bundle = join(dir, 'index.mjs');

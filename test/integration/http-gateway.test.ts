@@ -2,8 +2,8 @@ import { request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startHttpGateway } from '../../lib/local/http-gateway.ts';
-import type { HttpRoute } from '../../lib/local/http-gateway.ts';
+import { startHttpGateway } from '../../local/http-gateway.ts';
+import type { HttpRoute } from '../../local/http-gateway.ts';
 import { shapeOf } from '../fixtures/apigateway/shape.ts';
 
 const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/apigateway/${name}`, import.meta.url), 'utf8'));

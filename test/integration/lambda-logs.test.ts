@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LocalFunction, MAX_RESPONSE_BYTES } from '../../lib/local/lambda-pool.ts';
-import { labelLine, pipeLines } from '../../lib/local/log-lines.ts';
+import { LocalFunction, MAX_RESPONSE_BYTES } from '../../local/lambda-pool.ts';
+import { labelLine, pipeLines } from '../../local/log-lines.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ringdesk-logs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

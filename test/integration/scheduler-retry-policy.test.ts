@@ -3,7 +3,7 @@
 // letter; a target that recovers within its retries is delivered once and not dead-lettered.
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScheduler, type LocalScheduler } from '../../lib/local/scheduler/server.ts';
+import { startScheduler, type LocalScheduler } from '../../local/scheduler/server.ts';
 
 const ROLE = 'arn:aws:iam::000000000000:role/scheduler';
 const GROUP = 'ringdesk-demo-tasks';

@@ -2,7 +2,7 @@
 // protocol, typed errors, `at(...)` firing with a shifted clock, retries and dead letters.
 import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, GetScheduleCommand, ResourceNotFoundException, SchedulerClient, ValidationException } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScheduler, type LocalScheduler } from '../../lib/local/scheduler/server.ts';
+import { startScheduler, type LocalScheduler } from '../../local/scheduler/server.ts';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:Ringdesk-demo-FireTask';
 const FLAKY = 'arn:aws:lambda:us-east-1:000000000000:function:Ringdesk-demo-Flaky';

@@ -4,10 +4,10 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { FrameHeaderParser } from '../../lib/local/gateway/ws-frames.ts';
-import type { FrameViolation } from '../../lib/local/gateway/ws-frames.ts';
-import { startWsGateway } from '../../lib/local/ws-gateway.ts';
-import type { WsAuthorizer, WsGateway, WsRoute } from '../../lib/local/ws-gateway.ts';
+import { FrameHeaderParser } from '../../local/gateway/ws-frames.ts';
+import type { FrameViolation } from '../../local/gateway/ws-frames.ts';
+import { startWsGateway } from '../../local/ws-gateway.ts';
+import type { WsAuthorizer, WsGateway, WsRoute } from '../../local/ws-gateway.ts';
 import { shapeOf } from '../fixtures/apigateway/shape.ts';
 
 const fixture = (name: string): unknown =>

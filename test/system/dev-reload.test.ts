@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callIdFor } from '#shared/domain/call-id.ts';
-import { readAssembly } from '../../lib/local/cloud-assembly.ts';
-import { reloadFunctions, restartNeeded } from '../../lib/local/reload.ts';
-import { projectRoot, startTenant, type LocalInfo } from '../../lib/local/start.ts';
-import type { LocalRuntime } from '../../lib/local/runtime.ts';
+import { readAssembly } from '../../local/cloud-assembly.ts';
+import { reloadFunctions, restartNeeded } from '../../local/reload.ts';
+import { projectRoot, startTenant, type LocalInfo } from '../../local/start.ts';
+import type { LocalRuntime } from '../../local/runtime.ts';
 import { api, callIdValue, openAgent, postZammad, randomNumber, waitFor } from './harness.ts';
 
 const STACK = 'Ringdesk-demo';

@@ -7,7 +7,7 @@ import { callIdFor } from '#shared/domain/call-id.ts';
 import type { Call } from '#shared/domain/call.ts';
 import type { Customer, Employee } from '#shared/domain/directory.ts';
 import { issueToken } from '#shared/http/auth.ts';
-import type { LocalInfo } from '../../lib/local/start.ts';
+import type { LocalInfo } from '../../local/start.ts';
 import { callIdValue, openAgent, postRingdesk, postZammad, randomNumber, startHarness, waitFor, type Harness } from './harness.ts';
 
 type Res<T> = { status: number; body: T };

@@ -7,8 +7,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
-import { startTenant, type LocalInfo } from '../../lib/local/start.ts';
-import type { LocalRuntime } from '../../lib/local/runtime.ts';
+import { startTenant, type LocalInfo } from '../../local/start.ts';
+import type { LocalRuntime } from '../../local/runtime.ts';
 
 export interface Harness {
   runtime: LocalRuntime;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Ticket } from '#shared/domain/ticket.ts';
-import { projectRoot, type LocalInfo } from '../../lib/local/start.ts';
+import { projectRoot, type LocalInfo } from '../../local/start.ts';
 import { callIdValue, randomNumber, waitFor } from './harness.ts';
 
 const LINE = '+74951234567';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { mangoSign } from '#shared/providers/mango/sign.ts';
 import { twilioSignature } from '#shared/providers/twilio.ts';
 import { SIGNED_FIELDS, zadarmaSignatures } from '#shared/providers/zadarma.ts';
-import type { LocalInfo } from '../../lib/local/start.ts';
+import type { LocalInfo } from '../../local/start.ts';
 
 interface DemoSecrets {
   mango: { apiKey: string; apiSalt: string };

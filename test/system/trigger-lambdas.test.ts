@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Customer, Employee } from '#shared/domain/directory.ts';
 import { issueToken } from '#shared/http/auth.ts';
-import { projectRoot } from '../../lib/local/start.ts';
+import { projectRoot } from '../../local/start.ts';
 import { callIdValue, openAgent, postZammad, randomNumber, useHarness } from './harness.ts';
 
 const h = useHarness();

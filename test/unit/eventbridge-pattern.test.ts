@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { matchesPattern, validatePattern } from '../../lib/local/eventbridge/pattern.ts';
+import { matchesPattern, validatePattern } from '#shared/event-patterns/pattern.ts';
 
 interface Case {
   id: string;

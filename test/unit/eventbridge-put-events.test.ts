@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, putEvents } from '../../lib/local/eventbridge/put-events.ts';
-import type { BusDirectory } from '../../lib/local/eventbridge/put-events.ts';
+import { ApiError, putEvents } from '../../local/eventbridge/put-events.ts';
+import type { BusDirectory } from '../../local/eventbridge/put-events.ts';
 
 const dir: BusDirectory = {
   region: 'eu-central-1',

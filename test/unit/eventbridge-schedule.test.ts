@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { parseSchedule, startTimer } from '../../lib/local/eventbridge/schedule.ts';
+import { parseSchedule, startTimer } from '../../local/eventbridge/schedule.ts';
 
 const at = (iso: string): Date => new Date(iso);
 

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkJava, JavaMissingError } from '../../lib/local/dynamodb-local.ts';
+import { checkJava, JavaMissingError } from '../../local/dynamodb-local.ts';
 
 const realPath = process.env['PATH'];
 const dirs: string[] = [];

@@ -4,11 +4,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAssembly, type AssemblyModel } from '../../lib/local/cloud-assembly.ts';
-import { IntrinsicResolver } from '../../lib/local/intrinsics.ts';
+import { readAssembly, type AssemblyModel } from '../../local/cloud-assembly.ts';
+import { IntrinsicResolver } from '../../local/intrinsics.ts';
 import { routeKeyOf } from '#shared/http/route-handler.ts';
 import { allRoutes } from '#shared/http/routes/index.ts';
-import { projectRoot, synth } from '../../lib/local/start.ts';
+import { projectRoot, synth } from '../../local/start.ts';
 
 const outDir = join(projectRoot, 'cdk.out');
 const stackName = 'Ringdesk-demo';

@@ -11,7 +11,7 @@ import { seedTenant, type LocalTokens } from './seed.ts';
 // The local tools run on Node ≥ 20.19; functions on AWS run nodejs22.x. Silence the SDK's Node 20 notice.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface LocalInfo {
   httpUrl: string;

@@ -90,7 +90,7 @@ export async function reloadFunctions(runtime: LocalRuntime, next: AssemblyModel
 }
 
 /** What `npm run dev` watches, relative to the project root. */
-export const WATCHED = ['functions', 'triggers', 'shared', 'lib', 'config', 'bin/app.ts'];
+export const WATCHED = ['functions', 'triggers', 'shared', 'lib', 'local', 'config', 'bin/app.ts'];
 
 export interface DevLoop {
   close(): void;
@@ -130,7 +130,7 @@ export function startDevLoop(runtime: LocalRuntime, opts: SynthOptions & { debou
       log(`[dev] ${r.reloaded.length > 0 ? `reloaded ${r.reloaded.join(', ')}` : 'no function changed'} in ${seconds()}`);
       for (const f of r.failed) warn(`[dev] ${f.name} did not start, its previous version keeps running: ${f.error}`);
       if (r.restartNeeded.length > 0) warn(`[dev] restart needed to apply changes to ${r.restartNeeded.join(', ')} (functions are reloaded, routes, rules and tables are not)`);
-      const runtimeCode = files.filter((f) => f.startsWith('lib/local/'));
+      const runtimeCode = files.filter((f) => f.startsWith('local/'));
       if (runtimeCode.length > 0) warn(`[dev] ${runtimeCode.join(', ')}: the local runtime's own code is not reloaded; restart to apply it`);
     } catch (err) {
       warn(`[dev] ${err instanceof Error ? err.message : String(err)}; the running functions are unchanged (${seconds()})`);

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DeliveryQueue } from './delivery.ts';
-import { compileMatcher, matchesPattern, validatePattern } from './pattern.ts';
+import { compileMatcher, matchesPattern, validatePattern } from '#shared/event-patterns/pattern.ts';
 import { ApiError, isoSeconds, putEvents } from './put-events.ts';
 import type { BusDirectory } from './put-events.ts';
 import { parseSchedule, startTimer } from './schedule.ts';
