@@ -1,0 +1,94 @@
+// The console: log in, then the pages the access level allows, the header, and the call pop-ups.
+import type { ConsoleConfig, DemoLogin } from '#shared/console-config.ts';
+import { useEffect, useMemo, useReducer, useState } from 'preact/hooks';
+import { createApi } from './api/http.ts';
+import { LiveConnection } from './api/live.ts';
+import { CallPopups } from './calls/CallPopups.tsx';
+import { popupsReducer } from './calls/popups.ts';
+import type { ConsoleLocale } from './i18n.ts';
+import { allowed, matchPage, type PageId } from './pages.ts';
+import { EmployeesPage } from './pages/EmployeesPage.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { NotAllowed, NotFound } from './pages/Notice.tsx';
+import { storedLocale, storedLogin, storeLocale, storeLogin } from './session.ts';
+import { TicketPage } from './tickets/TicketPage.tsx';
+import { TicketsPage } from './tickets/TicketsPage.tsx';
+import { ConsoleContext, useLiveState, type ConsoleServices } from './ui/console-context.ts';
+import { Header } from './ui/Header.tsx';
+import { I18nContext, makeI18n, useI18n } from './ui/i18n-context.ts';
+import { navigate, usePath } from './ui/router.tsx';
+
+export function App({ config }: { config: ConsoleConfig }) {
+  const [locale, setLocale] = useState(() => storedLocale(config));
+  const i18n = useMemo(
+    () =>
+      makeI18n(locale, (l: ConsoleLocale) => {
+        storeLocale(l);
+        setLocale(l);
+      }),
+    [locale],
+  );
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+
+  const [login, setLogin] = useState(() => storedLogin(config));
+  const logIn = (l: DemoLogin) => {
+    storeLogin(l);
+    setLogin(l);
+    // Asked on a click, as browsers want: pop-ups reach the agent when the tab is in the background.
+    if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission();
+  };
+  const logOut = () => {
+    storeLogin(null);
+    setLogin(null);
+  };
+  return (
+    <I18nContext.Provider value={i18n}>
+      {login ? <Console key={login.employeeId} config={config} login={login} onLogout={logOut} /> : <LoginPage config={config} onLogin={logIn} />}
+    </I18nContext.Provider>
+  );
+}
+
+function Console({ config, login, onLogout }: { config: ConsoleConfig; login: DemoLogin; onLogout(): void }) {
+  const { t } = useI18n();
+  const api = useMemo(() => createApi(config.apiUrl, login.token), [config, login]);
+  const [live] = useState(() => new LiveConnection(config.wsUrl, login.token));
+  useEffect(() => () => live.close(), [live]);
+  const liveState = useLiveState(live);
+
+  const [popups, dispatch] = useReducer(popupsReducer, []);
+  useEffect(() => live.onMessage((message) => dispatch({ kind: 'message', message, me: login.employeeId })), [live, login]);
+  const activeCallIds = useMemo(() => new Set(popups.filter((p) => p.phase !== 'ended').map((p) => p.call.id)), [popups]);
+  const services = useMemo<ConsoleServices>(() => ({ config, login, api, live, activeCallIds }), [config, login, api, live, activeCallIds]);
+
+  const path = usePath();
+  useEffect(() => {
+    if (path === '/') navigate('/tickets', true);
+  }, [path]);
+  const match = matchPage(path);
+
+  return (
+    <ConsoleContext.Provider value={services}>
+      <a class="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <Header login={login} path={path} live={liveState} onLogout={onLogout} />
+      <CallPopups popups={popups} dispatch={dispatch} />
+      <main id="main" tabIndex={-1}>
+        {!match ? path === '/' ? null : <NotFound /> : !allowed(match.page, login.role) ? <NotAllowed /> : <PageView id={match.page.id} params={match.params} />}
+      </main>
+    </ConsoleContext.Provider>
+  );
+}
+
+function PageView({ id, params }: { id: PageId; params: Record<string, string> }) {
+  switch (id) {
+    case 'tickets':
+      return <TicketsPage />;
+    case 'ticket':
+      return <TicketPage id={params['id']!} />;
+    case 'employees':
+      return <EmployeesPage />;
+  }
+}

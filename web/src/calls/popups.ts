@@ -1,0 +1,69 @@
+// The pop-ups on an agent's screen as a pure function of what the WebSocket pushes and what the agent
+// does in them (N1–N3). Kept free of the DOM so the rules have a unit test.
+import type { CustomerCard } from '#shared/domain/directory.ts';
+import type { AgentMessage, CallSummary } from '../api/messages.ts';
+
+export type PopupPhase = 'ringing' | 'talking' | 'ended';
+
+export interface Popup {
+  call: CallSummary;
+  customer: CustomerCard | null;
+  phase: PopupPhase;
+  /** The ticket this call was filed into from the pop-up (here or in another client of the agent). */
+  ticketId: string | null;
+  /** The agent is working in the pop-up (form or search open): it stays after the call ends, until closed. */
+  held: boolean;
+}
+
+export type PopupAction =
+  | { kind: 'message'; message: AgentMessage; me: string }
+  | { kind: 'hold'; callId: string }
+  | { kind: 'linked'; callId: string; customer: CustomerCard }
+  | { kind: 'ticket'; callId: string; ticketId: string }
+  | { kind: 'close'; callId: string };
+
+/** At most this many at once: more calls than that ringing at one person is a queue, not a pop-up. */
+export const MAX_POPUPS = 3;
+
+function update(popups: Popup[], callId: string, change: (p: Popup) => Popup | null): Popup[] {
+  return popups.flatMap((p) => {
+    if (p.call.id !== callId) return [p];
+    const next = change(p);
+    return next ? [next] : [];
+  });
+}
+
+/** N3: a pop-up collapses when the call ends, unless the agent is still working in it. */
+const endOrCollapse = (p: Popup): Popup | null => (p.held ? { ...p, phase: 'ended' } : null);
+
+export function popupsReducer(popups: Popup[], action: PopupAction): Popup[] {
+  switch (action.kind) {
+    case 'message': {
+      const m = action.message;
+      if (m.type === 'incoming_call') {
+        // N1: newest first; a repeated offer of the same call refreshes its pop-up.
+        const fresh: Popup = { call: m.call, customer: m.customer, phase: 'ringing', ticketId: null, held: false };
+        return [fresh, ...popups.filter((p) => p.call.id !== m.call.id)].slice(0, MAX_POPUPS);
+      }
+      if (m.type === 'call_answered') {
+        // N3: answered here → the conversation starts; answered elsewhere → nothing left to do.
+        return update(popups, m.call.id, (p) => (m.call.answeredBy === action.me ? { ...p, call: m.call, phase: 'talking' } : endOrCollapse(p)));
+      }
+      if (m.type === 'call_ended') return update(popups, m.call.id, (p) => endOrCollapse({ ...p, call: m.call }));
+      if (m.type === 'agent_action' && m.callId && m.ticketId) {
+        const { ticketId } = m;
+        return update(popups, m.callId, (p) => ({ ...p, ticketId }));
+      }
+      return popups;
+    }
+    case 'hold':
+      return update(popups, action.callId, (p) => ({ ...p, held: true }));
+    case 'linked':
+      return update(popups, action.callId, (p) => ({ ...p, customer: action.customer }));
+    case 'ticket':
+      // Filed: the work in the pop-up is done, so the call's end may collapse it again.
+      return update(popups, action.callId, (p) => ({ ...p, ticketId: action.ticketId, held: false }));
+    case 'close':
+      return update(popups, action.callId, () => null);
+  }
+}

@@ -1,0 +1,98 @@
+// Tickets of the tenant, newest first: missed-call handset (M1, M3), subject, caller number, status.
+import { useEffect, useState } from 'preact/hooks';
+import type { Page, Ticket, TicketStatus } from '../api/types.ts';
+import { LoadError } from '../pages/Notice.tsx';
+import { useConsole, useRefreshOn } from '../ui/console-context.ts';
+import { Handset } from '../ui/Handset.tsx';
+import { useI18n } from '../ui/i18n-context.ts';
+import { Link } from '../ui/router.tsx';
+import { useAsync } from '../ui/use-async.ts';
+import { StatusBadge, statuses } from './status.tsx';
+
+const ticketMessages = new Set(['ticket_created', 'ticket_updated', 'agent_action']);
+
+export function TicketsPage() {
+  const { t, dateTime } = useI18n();
+  const { api, live } = useConsole();
+  const [status, setStatus] = useState<TicketStatus | ''>('');
+  const first = useAsync(() => api.get<Page<Ticket>>(`/tickets?limit=50${status ? `&status=${status}` : ''}`), [api, status]);
+  // Further pages, appended by "show more"; a fresh first page starts over.
+  const [more, setMore] = useState<Page<Ticket> | null>(null);
+  useEffect(() => setMore(null), [first.data]);
+  useRefreshOn(live, (m) => ticketMessages.has(m.type), first.reload);
+
+  const items = [...(first.data?.items ?? []), ...(more?.items ?? [])];
+  const next = more ? more.next : (first.data?.next ?? null);
+  const showMore = async () => {
+    if (!next) return;
+    const page = await api.get<Page<Ticket>>(`/tickets?limit=50&cursor=${encodeURIComponent(next)}${status ? `&status=${status}` : ''}`);
+    setMore((m) => ({ items: [...(m?.items ?? []), ...page.items], next: page.next }));
+  };
+
+  return (
+    <section aria-labelledby="tickets-title">
+      <div class="page-head">
+        <h1 id="tickets-title">{t('tickets.title')}</h1>
+        <div class="filters">
+          <label>
+            {t('tickets.status')}
+            <select value={status} onChange={(e) => setStatus(e.currentTarget.value as TicketStatus | '')}>
+              <option value="">{t('tickets.allStatuses')}</option>
+              {statuses.map((s) => (
+                <option key={s} value={s}>
+                  {t(`status.${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" class="secondary" onClick={first.reload}>
+            {t('tickets.refresh')}
+          </button>
+        </div>
+      </div>
+      {first.error && <LoadError error={first.error} retry={first.reload} />}
+      {first.data && items.length === 0 && <p class="muted">{t('tickets.empty')}</p>}
+      {items.length > 0 && (
+        <table class="list tickets" aria-labelledby="tickets-title" aria-busy={first.loading}>
+          <thead>
+            <tr>
+              <th scope="col" class="col-icon">
+                <span class="visually-hidden">{t('handset.missed')}</span>
+              </th>
+              <th scope="col">{t('tickets.subject')}</th>
+              <th scope="col">{t('tickets.phone')}</th>
+              <th scope="col">{t('tickets.status')}</th>
+              <th scope="col">{t('tickets.updated')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((ticket) => (
+              <tr key={ticket.id}>
+                <td class="col-icon">
+                  <Handset ticket={ticket} />
+                </td>
+                <td class="subject">
+                  <Link href={`/tickets/${ticket.id}`}>{ticket.subject}</Link>
+                </td>
+                <td data-label={t('tickets.phone')} class="phone">
+                  {ticket.customerNumber ?? '—'}
+                </td>
+                <td data-label={t('tickets.status')}>
+                  <StatusBadge status={ticket.status} />
+                </td>
+                <td data-label={t('tickets.updated')} class="muted">
+                  <time dateTime={ticket.updatedAt}>{dateTime(ticket.updatedAt)}</time>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {next && (
+        <button type="button" class="secondary more" onClick={() => void showMore()}>
+          {t('tickets.more')}
+        </button>
+      )}
+    </section>
+  );
+}
