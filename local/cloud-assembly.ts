@@ -2,6 +2,7 @@
 // The CDK app stays the single source of truth: nothing here is a hand-kept list of routes or rules.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseCors, type CorsConfig } from './gateway/cors.ts';
 
 type Json = unknown;
 interface Resource {
@@ -53,6 +54,8 @@ export interface ApiModel {
   routeSelectionExpression: string | null;
   stageName: string;
   routes: RouteModel[];
+  /** `CorsConfiguration` of an HTTP API: the gateway answers preflights and sets the headers. */
+  cors: CorsConfig | null;
 }
 export interface RuleModel {
   logicalId: string;
@@ -61,21 +64,12 @@ export interface RuleModel {
   scheduleExpression: string | undefined;
   targets: { id: string; functionId: string; deadLetterQueueId: string | null }[];
 }
-/** CORS of a Function URL (`AWS::Lambda::Url` `Cors`), as the Lambda service applies it. */
-export interface FunctionUrlCors {
-  allowOrigins: string[];
-  allowMethods: string[];
-  allowHeaders: string[];
-  exposeHeaders: string[];
-  maxAge: number | null;
-  allowCredentials: boolean;
-}
 /** A Lambda Function URL (`AWS::Lambda::Url`): served locally on a port of its own. */
 export interface FunctionUrlModel {
   logicalId: string;
   functionId: string;
   invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
-  cors: FunctionUrlCors | null;
+  cors: CorsConfig | null;
 }
 export interface AssemblyModel {
   template: Template;
@@ -176,6 +170,7 @@ export function readAssembly(outDir: string, stackName: string): AssemblyModel {
       protocol: props(r)['ProtocolType'] as 'HTTP' | 'WEBSOCKET',
       routeSelectionExpression: (props(r)['RouteSelectionExpression'] as string | undefined) ?? null,
       stageName: stage ? String(props(stage[1])['StageName']) : '$default',
+      cors: parseCors(props(r)['CorsConfiguration'] as Record<string, Json> | undefined),
       routes: routes
         .filter(([, rt]) => refOf(props(rt)['ApiId']) === id)
         .flatMap(([, rt]) => {
@@ -207,7 +202,6 @@ export function readAssembly(outDir: string, stackName: string): AssemblyModel {
     };
   });
 
-  const strings = (v: Json): string[] => (Array.isArray(v) ? v.map(String) : []);
   const functionUrls: FunctionUrlModel[] = ofType('AWS::Lambda::Url').map(([id, r]) => {
     const p = props(r);
     const where = `function URL ${id}`;
@@ -218,17 +212,7 @@ export function readAssembly(outDir: string, stackName: string): AssemblyModel {
     if (p['AuthType'] !== 'NONE') throw new Error(`${where}: AuthType ${String(p['AuthType'])} is not supported locally (only NONE; the function authenticates)`);
     const mode = p['InvokeMode'] ?? 'BUFFERED';
     if (mode !== 'BUFFERED' && mode !== 'RESPONSE_STREAM') throw new Error(`${where}: unknown InvokeMode ${String(mode)}`);
-    const c = p['Cors'] as Record<string, Json> | undefined;
-    const cors: FunctionUrlCors | null = c
-      ? {
-          allowOrigins: strings(c['AllowOrigins']),
-          allowMethods: strings(c['AllowMethods']).map((m) => m.toUpperCase()),
-          allowHeaders: strings(c['AllowHeaders']).map((h) => h.toLowerCase()),
-          exposeHeaders: strings(c['ExposeHeaders']).map((h) => h.toLowerCase()),
-          maxAge: typeof c['MaxAge'] === 'number' ? c['MaxAge'] : null,
-          allowCredentials: c['AllowCredentials'] === true,
-        }
-      : null;
+    const cors = parseCors(p['Cors'] as Record<string, Json> | undefined);
     return { logicalId: id, functionId, invokeMode: mode, cors };
   });
 

@@ -11,10 +11,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { FunctionUrlCors } from './cloud-assembly.ts';
 import { BodyTooLargeError, readBody, splitUrl } from './gateway/body.ts';
 import { buildHttpEvent } from './gateway/http-event.ts';
 import { mapLambdaResult, type GatewayResponse } from './gateway/http-response.ts';
+import { corsHeaders, isPreflight, preflightHeaders, type CorsConfig } from './gateway/cors.ts';
 import { listen, shutdown, urlHost } from './gateway/listen.ts';
 import type { InvokeOutcome, ResponseSink } from './lambda-pool.ts';
 
@@ -34,7 +34,7 @@ export interface FunctionUrlOptions {
   /** The URL id AWS would give (32 lowercase alphanumerics); `requestContext.apiId` and `domainPrefix`. */
   urlId: string;
   invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
-  cors: FunctionUrlCors | null;
+  cors: CorsConfig | null;
   target: FunctionUrlTarget;
   /** Request payload limit; AWS's is 6 MB. */
   maxBodyBytes?: number;
@@ -51,19 +51,6 @@ class MalformedStream extends Error {}
 function jsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
   res.end(text);
-}
-
-/** The CORS response headers for a request's Origin, or none when it is not allowed. */
-function corsHeaders(cors: FunctionUrlCors | null, origin: string | undefined): Record<string, string> {
-  if (!cors || !origin) return {};
-  const any = cors.allowOrigins.includes('*');
-  if (!any && !cors.allowOrigins.includes(origin)) return {};
-  return {
-    'access-control-allow-origin': any && !cors.allowCredentials ? '*' : origin,
-    ...(cors.allowCredentials ? { 'access-control-allow-credentials': 'true' } : {}),
-    ...(cors.exposeHeaders.length ? { 'access-control-expose-headers': cors.exposeHeaders.join(',') } : {}),
-    ...(any && !cors.allowCredentials ? {} : { vary: 'Origin' }),
-  };
 }
 
 /** Writes the chunks of one streamed response: prelude parsing, backpressure, chunked encoding. */
@@ -179,22 +166,9 @@ export async function startFunctionUrl(opts: FunctionUrlOptions): Promise<Functi
     const cors = corsHeaders(opts.cors, origin);
     const ids = { 'x-amzn-requestid': requestId };
     // CORS preflight: answered by the URL itself, the function never sees it.
-    if (opts.cors && req.method === 'OPTIONS' && origin && req.headers['access-control-request-method']) {
-      const method = String(req.headers['access-control-request-method']).toUpperCase();
-      const allowed = Object.keys(cors).length > 0 && (opts.cors.allowMethods.includes('*') || opts.cors.allowMethods.includes(method));
+    if (opts.cors && isPreflight(opts.cors, req.method, req.headers)) {
       req.resume();
-      res.writeHead(200, {
-        ...ids,
-        ...(allowed
-          ? {
-              ...cors,
-              'access-control-allow-methods': opts.cors.allowMethods.join(','),
-              ...(opts.cors.allowHeaders.length ? { 'access-control-allow-headers': opts.cors.allowHeaders.join(',') } : {}),
-              ...(opts.cors.maxAge !== null ? { 'access-control-max-age': String(opts.cors.maxAge) } : {}),
-            }
-          : {}),
-        'content-length': '0',
-      });
+      res.writeHead(200, { ...ids, ...preflightHeaders(opts.cors, req.headers), 'content-length': '0' });
       res.end();
       return;
     }

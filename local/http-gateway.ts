@@ -1,12 +1,13 @@
 /**
  * Local stand-in for an API Gateway HTTP API (payload format 2.0, Lambda proxy integrations).
  * Handlers are invoked in-process through the `invoke` callbacks. Behaviour mirrors AWS:
- * route precedence, event shape, response inference, 413 / 503 / 500 error bodies.
+ * route precedence, event shape, response inference, 413 / 503 / 500 error bodies, CORS.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { BodyTooLargeError, readBody, splitUrl } from './gateway/body.ts';
+import { corsHeaders, isPreflight, preflightHeaders, type CorsConfig } from './gateway/cors.ts';
 import { buildHttpEvent } from './gateway/http-event.ts';
 import { jsonMessage, mapLambdaResult, writeResponse } from './gateway/http-response.ts';
 import type { GatewayResponse } from './gateway/http-response.ts';
@@ -34,6 +35,8 @@ export interface HttpGatewayOptions {
   timeoutMs?: number;
   /** Request payload limit; AWS's is 10 MB. */
   maxBodyBytes?: number;
+  /** The API's `CorsConfiguration`: preflights are answered here, the configured headers replace the function's. */
+  cors?: CorsConfig | null;
 }
 
 export interface HttpGateway {
@@ -58,6 +61,14 @@ export async function startHttpGateway(opts: HttpGatewayOptions): Promise<HttpGa
   const maxBodyBytes = opts.maxBodyBytes ?? 10 * 1024 * 1024;
   const routes: CompiledRoute<HttpRoute>[] = opts.routes.map((r) => compileRoute(r.routeKey, r));
   let localPort = 0;
+
+  const cors = opts.cors ?? null;
+  /** With CORS configured, API Gateway ignores the integration's CORS headers and sets its own. */
+  function withCors(response: GatewayResponse, origin: string | undefined): GatewayResponse {
+    if (!cors) return response;
+    const headers = response.headers.filter(([k]) => !k.startsWith('access-control-'));
+    return { ...response, headers: [...headers, ...Object.entries(corsHeaders(cors, origin))] };
+  }
 
   async function handle(req: IncomingMessage, requestId: string, now: number): Promise<GatewayResponse> {
     const { rawPath, rawQuery } = splitUrl(req.url ?? '/');
@@ -94,10 +105,16 @@ export async function startHttpGateway(opts: HttpGatewayOptions): Promise<HttpGa
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const requestId = awsId();
+    // Preflights are answered by the API itself, with or without an OPTIONS route.
+    if (cors && isPreflight(cors, req.method, req.headers)) {
+      req.resume();
+      writeResponse(res, { statusCode: 204, headers: Object.entries(preflightHeaders(cors, req.headers)), body: Buffer.alloc(0) }, requestId);
+      return;
+    }
     handle(req, requestId, Date.now())
       .then((response) => {
         if (response.statusCode === 413) res.setHeader('connection', 'close');
-        writeResponse(res, response, requestId);
+        writeResponse(res, withCors(response, req.headers.origin), requestId);
       })
       .catch((err: unknown) => {
         console.error(`[http-gateway] internal error (request ${requestId}):`, err);

@@ -174,6 +174,7 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
       region,
       accountId,
       stage: httpApi.stageName,
+      cors: httpApi.cors,
       routes: httpApi.routes.map((r) => ({ routeKey: r.routeKey, invoke: (event) => fn(r.functionId).invoke(event) })),
     });
     started.push(http);

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { FunctionUrlCors } from '../../local/cloud-assembly.ts';
+import type { CorsConfig } from '../../local/gateway/cors.ts';
 import { startFunctionUrl } from '../../local/function-url-gateway.ts';
 import { LocalFunction } from '../../local/lambda-pool.ts';
 
@@ -98,7 +98,7 @@ function sandbox(exportName: string, timeoutSeconds = 10): LocalFunction {
   return fn;
 }
 
-async function serve(fn: LocalFunction, opts: { invokeMode?: 'BUFFERED' | 'RESPONSE_STREAM'; cors?: FunctionUrlCors } = {}) {
+async function serve(fn: LocalFunction, opts: { invokeMode?: 'BUFFERED' | 'RESPONSE_STREAM'; cors?: CorsConfig } = {}) {
   const url = await startFunctionUrl({
     port: 0,
     urlId: 'abcdefghijklmnopqrstuvwxyz012345',
@@ -268,7 +268,7 @@ describe('Function URL — RESPONSE_STREAM', () => {
 });
 
 describe('Function URL — BUFFERED and CORS', () => {
-  const cors: FunctionUrlCors = { allowOrigins: ['*'], allowMethods: ['GET'], allowHeaders: ['authorization'], exposeHeaders: ['content-disposition'], maxAge: 3600, allowCredentials: false };
+  const cors: CorsConfig = { allowOrigins: ['*'], allowMethods: ['GET'], allowHeaders: ['authorization'], exposeHeaders: ['content-disposition'], maxAge: 3600, allowCredentials: false };
 
   it('returns the whole result with a content-length', async () => {
     const url = await serve(sandbox('buffered'), { invokeMode: 'BUFFERED' });

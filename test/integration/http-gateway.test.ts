@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startHttpGateway } from '../../local/http-gateway.ts';
 import type { HttpRoute } from '../../local/http-gateway.ts';
+import type { CorsConfig } from '../../local/gateway/cors.ts';
 import { shapeOf } from '../fixtures/apigateway/shape.ts';
 
 const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/apigateway/${name}`, import.meta.url), 'utf8'));
@@ -33,7 +34,7 @@ afterEach(async () => {
   while (closers.length) await closers.pop()!();
 });
 
-async function gateway(routes: HttpRoute[], extra: { timeoutMs?: number; maxBodyBytes?: number; stage?: string } = {}) {
+async function gateway(routes: HttpRoute[], extra: { timeoutMs?: number; maxBodyBytes?: number; stage?: string; cors?: CorsConfig } = {}) {
   const gw = await startHttpGateway({ port: 0, apiId: 'r3pmxmplak', region: 'eu-central-1', accountId: '123456789012', routes, ...extra });
   closers.push(gw.close);
   return gw;
@@ -224,5 +225,50 @@ describe('local HTTP API gateway — response contract (payload format 2.0 fixtu
     expect(shapeOf(observed)).toEqual(shapeOf(interpretedAs));
     expect({ ...observed, body: JSON.parse(observed.body) }).toEqual({ ...interpretedAs, body: JSON.parse(interpretedAs.body) });
     expect(res.headers['set-cookie']).toBeUndefined();
+  });
+});
+
+describe('local HTTP API gateway — CORS (the API\'s CorsConfiguration)', () => {
+  const cors = { allowOrigins: ['*'], allowMethods: ['GET', 'POST', 'PATCH'], allowHeaders: ['authorization', 'content-type'], exposeHeaders: [], maxAge: null, allowCredentials: false };
+
+  it('answers a preflight itself (no OPTIONS route) with the configured methods and headers', async () => {
+    const rec = recorder();
+    const gw = await gateway([{ routeKey: 'PATCH /tickets/{id}', invoke: rec.invoke }], { cors });
+    const res = await send(`${gw.url}/tickets/t1`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://127.0.0.1:8080', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization,content-type' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['access-control-allow-methods']).toBe('GET,POST,PATCH');
+    expect(res.headers['access-control-allow-headers']).toBe('authorization,content-type');
+    expect(rec.events).toHaveLength(0);
+  });
+
+  it('sets the configured headers on responses, errors included, and drops the function\'s own', async () => {
+    const gw = await gateway(
+      [{ routeKey: 'GET /calls', invoke: async () => ({ statusCode: 200, headers: { 'access-control-allow-origin': 'https://evil.example', 'content-type': 'application/json' }, body: '[]' }) }],
+      { cors },
+    );
+    const ok = await send(`${gw.url}/calls`, { headers: { origin: 'http://127.0.0.1:8080' } });
+    expect(ok.headers['access-control-allow-origin']).toBe('*');
+    const missing = await send(`${gw.url}/nowhere`, { headers: { origin: 'http://127.0.0.1:8080' } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers['access-control-allow-origin']).toBe('*');
+    // No Origin: not a CORS request, no CORS headers.
+    expect((await send(`${gw.url}/calls`)).headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('gives a disallowed origin or method no CORS headers, and leaves OPTIONS to the routes without CORS', async () => {
+    const gw = await gateway([{ routeKey: 'GET /calls', invoke: recorder().invoke }], { cors: { ...cors, allowOrigins: ['https://console.example', 'http://*'] } });
+    const preflight = (origin: string, method: string) =>
+      send(`${gw.url}/calls`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': method } });
+    expect((await preflight('https://other.example', 'GET')).headers['access-control-allow-origin']).toBeUndefined();
+    expect((await preflight('https://console.example', 'DELETE')).headers['access-control-allow-origin']).toBeUndefined();
+    expect((await preflight('https://console.example', 'GET')).headers['access-control-allow-origin']).toBe('https://console.example');
+    expect((await preflight('http://127.0.0.1:8080', 'GET')).headers['access-control-allow-origin']).toBe('http://127.0.0.1:8080');
+    const plain = await gateway([{ routeKey: 'GET /calls', invoke: recorder().invoke }]);
+    const res = await send(`${plain.url}/calls`, { method: 'OPTIONS', headers: { origin: 'https://console.example', 'access-control-request-method': 'GET' } });
+    expect(res.status).toBe(404);
   });
 });

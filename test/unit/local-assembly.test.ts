@@ -67,6 +67,13 @@ describe('readAssembly on the synthesized demo stack', () => {
     expect(routes['GET /tickets/{id}']).toMatch(/^ReadApiGetTicket/);
   });
 
+  it("reads the HTTP API's CorsConfiguration: the console on another origin may call every method", () => {
+    const http = model.apis.find((a) => a.protocol === 'HTTP')!;
+    expect(http.cors).toMatchObject({ allowOrigins: ['*'], allowHeaders: ['authorization', 'content-type'] });
+    expect(http.cors!.allowMethods).toEqual(expect.arrayContaining(['GET', 'POST', 'PATCH', 'DELETE']));
+    expect(model.apis.find((a) => a.protocol === 'WEBSOCKET')!.cors).toBeNull();
+  });
+
   it('reads the WebSocket API: $connect/$disconnect/$default on stage live', () => {
     const ws = model.apis.find((a) => a.protocol === 'WEBSOCKET');
     expect(ws).toBeDefined();
