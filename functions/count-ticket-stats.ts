@@ -1,15 +1,14 @@
 // Ticket Created / Ticket Updated → the helpdesk statistics buckets (L5). Re-reads the ticket and the
 // call it was created from (shared/services/stats.ts).
 import { logger } from '#shared/adapters/logger.ts';
-import { ticketEvents } from '#shared/events/catalog.ts';
 import { eventHandler } from '#shared/events/consumer.ts';
+import { consumers } from '#shared/events/subscriptions.ts';
 import { countTicket } from '#shared/services/stats.ts';
 import { tenantConfig, tenantId } from '#shared/tenant.ts';
 
 const settings = { timeZone: tenantConfig.timeZone, minTalkSeconds: tenantConfig.analytics.targetCall.minTalkSeconds };
 
-export const handler = eventHandler([ticketEvents.created, ticketEvents.updated], async ({ detail }) => {
-  if (detail.tenantId !== tenantId) throw new Error(`event for tenant ${detail.tenantId} reached tenant ${tenantId}`);
+export const handler = eventHandler(consumers['count-ticket-stats'], async ({ detail }) => {
   const result = await countTicket(tenantId, detail.ticket.id, settings);
   logger.info('ticket statistics', { result });
 });

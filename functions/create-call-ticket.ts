@@ -2,13 +2,12 @@
 import { getCall } from '#shared/adapters/calls-repo.ts';
 import { logger } from '#shared/adapters/logger.ts';
 import { metrics, MetricUnit } from '#shared/adapters/metrics.ts';
-import { callEvents } from '#shared/events/catalog.ts';
 import { eventHandler } from '#shared/events/consumer.ts';
+import { consumers } from '#shared/events/subscriptions.ts';
 import { ticketForCall } from '#shared/services/call-tickets.ts';
 import { tenantConfig, tenantId } from '#shared/tenant.ts';
 
-export const handler = eventHandler([callEvents.ended], async ({ detail }) => {
-  if (detail.tenantId !== tenantId) throw new Error(`event for tenant ${detail.tenantId} reached tenant ${tenantId}`);
+export const handler = eventHandler(consumers['create-call-ticket'], async ({ detail }) => {
   // Deliveries may be shuffled: decide on the call as stored now, not on a possibly stale snapshot,
   // since the first decision for a call is final (the ticket marker).
   const call = (await getCall(tenantId, detail.call.id)) ?? detail.call;

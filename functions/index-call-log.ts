@@ -4,12 +4,11 @@
 import { fileCallInLog } from '#shared/adapters/call-log-repo.ts';
 import { findCustomerIdByPhone } from '#shared/adapters/directory-repo.ts';
 import { logger } from '#shared/adapters/logger.ts';
-import { callEvents } from '#shared/events/catalog.ts';
 import { eventHandler } from '#shared/events/consumer.ts';
+import { consumers } from '#shared/events/subscriptions.ts';
 import { tenantId } from '#shared/tenant.ts';
 
-export const handler = eventHandler([callEvents.ended], async ({ detail }) => {
-  if (detail.tenantId !== tenantId) throw new Error(`event for tenant ${detail.tenantId} reached tenant ${tenantId}`);
+export const handler = eventHandler(consumers['index-call-log'], async ({ detail }) => {
   const outcome = await fileCallInLog(tenantId, detail.call.id, (e164) => findCustomerIdByPhone(tenantId, e164));
   if (outcome === 'no_call') logger.warn('Call Ended for a call that is not stored', { revision: detail.revision });
 });

@@ -6,17 +6,15 @@ import { customerCard } from '#shared/domain/directory.ts';
 import type { Call } from '#shared/domain/call.ts';
 import { callEvents, ticketEvents } from '#shared/events/catalog.ts';
 import { eventHandler } from '#shared/events/consumer.ts';
+import { consumers } from '#shared/events/subscriptions.ts';
 import { tenantConfig, tenantId } from '#shared/tenant.ts';
-
-const defs = [callEvents.ringing, callEvents.answered, callEvents.ended, ticketEvents.created, ticketEvents.updated] as const;
 
 function callSummary(call: Call) {
   const { id, direction, from, to, status, outcome, startedAt, answeredAt, endedAt, answeredBy, queue } = call;
   return { id, direction, from, to, status, outcome, startedAt, answeredAt, endedAt, answeredBy, queue };
 }
 
-export const handler = eventHandler(defs, async ({ detailType, detail }) => {
-  if (detail.tenantId !== tenantId) throw new Error(`event for tenant ${detail.tenantId} reached tenant ${tenantId}`);
+export const handler = eventHandler(consumers['notify-agents'], async ({ detailType, detail }) => {
   let sent = 0;
   if ('call' in detail) {
     const call = detail.call;

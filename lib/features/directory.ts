@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { AppFunction, pascalCase } from '../app-function.ts';
 import type { FeatureProps } from '../core.ts';
 import { ruleToFunction } from './rule-target.ts';
+import { consumers, patternFor } from '#shared/events/subscriptions.ts';
 import { customerRoutes, employeeRoutes, linkCallCustomerRoute, lookupRoute } from '#shared/http/routes/directory.ts';
 import type { RouteSpec } from '#shared/http/api.ts';
 
@@ -32,7 +33,7 @@ export class Directory extends Construct {
     this.functions['attribute-call-customer'] = attribute;
     ruleToFunction(this, 'CallEndedCustomer', {
       bus: core.bus,
-      eventPattern: { source: ['ringdesk.calls'], detailType: ['Call Ended'] },
+      eventPattern: patternFor(consumers['attribute-call-customer']),
       target: attribute,
       description: 'Call Ended → attribute-call-customer',
     });

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { AppFunction } from '../app-function.ts';
 import type { FeatureProps } from '../core.ts';
 import { ruleToFunction } from './rule-target.ts';
+import { consumers, patternFor } from '#shared/events/subscriptions.ts';
 
 export class Notifications extends Construct {
   readonly notifyAgents: AppFunction;
@@ -15,10 +16,7 @@ export class Notifications extends Construct {
       .bindTenant(config);
     ruleToFunction(this, 'AgentUpdates', {
       bus: core.bus,
-      eventPattern: {
-        source: ['ringdesk.calls', 'ringdesk.tickets'],
-        detailType: ['Call Ringing', 'Call Answered', 'Call Ended', 'Ticket Created', 'Ticket Updated'],
-      },
+      eventPattern: patternFor(consumers['notify-agents']),
       target: this.notifyAgents,
       description: 'call and ticket events → notify-agents',
     });

@@ -16,6 +16,7 @@ import { alarmWhenNotEmpty, AppFunction, type SchedulerBinding } from '../app-fu
 import type { FeatureProps } from '../core.ts';
 import { AgentConnections } from './agent-connections.ts';
 import { ruleToFunction } from './rule-target.ts';
+import { consumers, patternFor } from '#shared/events/subscriptions.ts';
 
 export const TASKS_CONSTRUCT_ID = 'Tasks';
 
@@ -60,8 +61,7 @@ export class Tasks extends Construct {
     this.cancelCallbackTasks = new AppFunction(this, 'cancel-callback-tasks').bindTable(core.table, 'RW').bindScheduler(this.scheduling).bindTenant(config);
     ruleToFunction(this, 'AnsweredCalls', {
       bus: core.bus,
-      // Answered and with a customer number: checked in the handler (a null field is present to `exists`).
-      eventPattern: { source: ['ringdesk.calls'], detailType: ['Call Ended'] },
+      eventPattern: patternFor(consumers['cancel-callback-tasks']),
       target: this.cancelCallbackTasks,
       description: 'Call Ended (answered) → cancel-callback-tasks',
     });

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { AppFunction } from '../app-function.ts';
 import type { FeatureProps } from '../core.ts';
 import { ruleToFunction } from './rule-target.ts';
+import { consumers, patternFor } from '#shared/events/subscriptions.ts';
 
 export class Tickets extends Construct {
   readonly createCallTicket: AppFunction;
@@ -15,7 +16,7 @@ export class Tickets extends Construct {
       .bindTenant(config);
     ruleToFunction(this, 'CallEnded', {
       bus: core.bus,
-      eventPattern: { source: ['ringdesk.calls'], detailType: ['Call Ended'] },
+      eventPattern: patternFor(consumers['create-call-ticket']),
       target: this.createCallTicket,
       description: 'Call Ended → create-call-ticket',
     });

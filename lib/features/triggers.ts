@@ -9,6 +9,7 @@ import { ruleRoutes } from '#shared/http/routes/triggers.ts';
 import { AppFunction } from '../app-function.ts';
 import type { FeatureProps } from '../core.ts';
 import { ruleToFunction } from './rule-target.ts';
+import { consumers, patternFor } from '#shared/events/subscriptions.ts';
 import { Tasks } from './tasks.ts';
 
 export class Triggers extends Construct {
@@ -28,10 +29,7 @@ export class Triggers extends Construct {
       .bindTenant(config);
     ruleToFunction(this, 'RunTriggers', {
       bus: core.bus,
-      eventPattern: {
-        source: ['ringdesk.calls', 'ringdesk.tickets'],
-        detailType: ['Call Ringing', 'Call Answered', 'Call Ended', 'Ticket Created', 'Ticket Updated'],
-      },
+      eventPattern: patternFor(consumers['run-triggers']),
       target: this.runTriggers,
       description: 'call and ticket events → run-triggers (declarative rules)',
     });

@@ -9,6 +9,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tenantConfigSchema } from '#shared/config.ts';
+import { consumers, patternFor } from '#shared/events/subscriptions.ts';
 import { repoRoot } from '../../lib/app-function.ts';
 import { RingdeskStack } from '../../lib/ringdesk-stack.ts';
 import { triggers } from '../../triggers/index.ts';
@@ -165,22 +166,12 @@ describe('functions', () => {
 });
 
 describe('event rules', () => {
-  const patterns = {
-    'create-call-ticket': { source: ['ringdesk.calls'], 'detail-type': ['Call Ended'] },
-    'notify-agents': {
-      source: ['ringdesk.calls', 'ringdesk.tickets'],
-      'detail-type': ['Call Ringing', 'Call Answered', 'Call Ended', 'Ticket Created', 'Ticket Updated'],
-    },
-    'attribute-call-customer': { source: ['ringdesk.calls'], 'detail-type': ['Call Ended'] },
-    'index-call-log': { source: ['ringdesk.calls'], 'detail-type': ['Call Ended'] },
-    'count-call-stats': { source: ['ringdesk.calls'], 'detail-type': ['Call Ended'] },
-    'count-ticket-stats': { source: ['ringdesk.tickets'], 'detail-type': ['Ticket Created', 'Ticket Updated'] },
-    'cancel-callback-tasks': { source: ['ringdesk.calls'], 'detail-type': ['Call Ended'] },
-    'vip-caller-notifies-supervisors': { source: ['ringdesk.calls'], 'detail-type': ['Call Ringing'], detail: { call: { direction: ['inbound'] } } },
-    'run-triggers': {
-      source: ['ringdesk.calls', 'ringdesk.tickets'],
-      'detail-type': ['Call Ringing', 'Call Answered', 'Call Ended', 'Ticket Created', 'Ticket Updated'],
-    },
+  /** What CloudFormation shows for a CDK pattern (`detailType` is written `detail-type`). */
+  const synthesized = ({ detailType, ...rest }: Record<string, unknown>) => ({ ...rest, ...(detailType ? { 'detail-type': detailType } : {}) });
+  // Each consumer's rule comes from the same constant its eventHandler accepts (shared/events/subscriptions.ts).
+  const patterns: Record<string, Record<string, unknown>> = {
+    ...Object.fromEntries(Object.entries(consumers).map(([name, defs]) => [name, synthesized(patternFor(defs))])),
+    ...Object.fromEntries(triggers.map((t) => [t.name, synthesized(t.pattern as Record<string, unknown>)])),
   };
 
   it('route the tenant bus to their functions with exact patterns', () => {
@@ -193,6 +184,20 @@ describe('event rules', () => {
         EventPattern: pattern,
         Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(name), 'Arn'] } })],
       });
+    }
+  });
+
+  it('every rule on the tenant bus targets a function listed in consumers or triggers, with exactly that pattern', () => {
+    const [busId] = Object.keys(template.findResources('AWS::Events::EventBus'));
+    const byLogicalId = new Map([...functions].map(([name, [id]]) => [id, name]));
+    const rules = Object.values(template.findResources('AWS::Events::Rule') as Resources).filter((r) => r.Properties.EventBusName?.Ref === busId);
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      for (const target of rule.Properties.Targets) {
+        const name = byLogicalId.get(refId(target.Arn));
+        expect(name !== undefined && name in patterns, `rule targeting ${name}: not in shared/events/subscriptions.ts nor triggers/index.ts`).toBe(true);
+        expect(rule.Properties.EventPattern, name).toEqual(patterns[name!]);
+      }
     }
   });
 
