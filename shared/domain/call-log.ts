@@ -3,16 +3,13 @@
 // writes what this derives, and the cursor is a signed position, not a DynamoDB key.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { Call } from './call.ts';
-
-export const callLogDirections = ['inbound', 'outbound', 'internal', 'unknown'] as const;
-export const callLogOutcomes = ['answered', 'missed', 'ivr_only', 'voicemail', 'rejected_blocked', 'not_answered', 'busy', 'failed', 'canceled'] as const;
+import { directions, outcomes, type Call, type Direction, type Outcome } from './call.ts';
 
 export const callLogRowSchema = z.object({
   id: z.string(),
   startedAt: z.string(),
   endedAt: z.string().nullable().describe('null while the call is still going on'),
-  direction: z.enum(callLogDirections),
+  direction: z.enum(directions),
   from: z.string(),
   to: z.string(),
   line: z.string().nullable().describe('The company-side number: `to` of an inbound call, `from` of an outbound one, null for internal calls'),
@@ -20,7 +17,7 @@ export const callLogRowSchema = z.object({
   customerId: z.string().nullable().describe('The customer of the number when the call was logged'),
   employees: z.array(z.string()).describe('Employees with a leg of the call (offered or answered), those who answered first'),
   answeredBy: z.string().nullable(),
-  outcome: z.enum(callLogOutcomes).nullable().describe('null while the call is still going on'),
+  outcome: z.enum(outcomes).nullable().describe('null while the call is still going on'),
   waitSeconds: z.number(),
   talkSeconds: z.number(),
   recordingUrl: z.string().nullable(),
@@ -89,8 +86,8 @@ export interface CallLogFilters {
   from?: string;
   /** Exclusive upper bound of `startedAt`. */
   to?: string;
-  direction?: (typeof callLogDirections)[number];
-  outcome?: (typeof callLogOutcomes)[number];
+  direction?: Direction;
+  outcome?: Outcome;
   employeeId?: string;
   line?: string;
   number?: string;

@@ -1,23 +1,32 @@
-// The provider-neutral call model (pbx-formats §10). Pure types: no I/O, no AWS.
+// The provider-neutral call model (pbx-formats §10). Pure types and the value lists of its enums
+// (the event catalog, the call log, the rules and the API build their zod enums from these): no I/O, no AWS.
 
-export type Direction = 'inbound' | 'outbound' | 'internal' | 'unknown';
+export const directions = ['inbound', 'outbound', 'internal', 'unknown'] as const;
+export type Direction = (typeof directions)[number];
 
 /** Final result of a call, derived from talk evidence, never from a provider "success" flag. */
-export type Outcome =
-  | 'answered' // an employee leg connected
-  | 'missed' // inbound, rang at an employee, nobody answered
-  | 'ivr_only' // never reached an employee (IVR, queue, auto-attendant)
-  | 'voicemail' // only voicemail took it
-  | 'rejected_blocked' // rejected by the block list
-  | 'not_answered' // outbound, callee did not answer
-  | 'busy'
-  | 'failed'
-  | 'canceled'; // outbound cancelled by the agent
+export const outcomes = [
+  'answered', // an employee leg connected
+  'missed', // inbound, rang at an employee, nobody answered
+  'ivr_only', // never reached an employee (IVR, queue, auto-attendant)
+  'voicemail', // only voicemail took it
+  'rejected_blocked', // rejected by the block list
+  'not_answered', // outbound, callee did not answer
+  'busy',
+  'failed',
+  'canceled', // outbound cancelled by the agent
+] as const;
+export type Outcome = (typeof outcomes)[number];
 
-export type CallStatus = 'ringing' | 'answered' | 'ended';
-export type LegState = 'offered' | 'answered' | 'ended';
+export const callStatuses = ['ringing', 'answered', 'ended'] as const;
+export type CallStatus = (typeof callStatuses)[number];
 
-export type Presentation = 'allowed' | 'withheld' | 'unknown';
+export const legStates = ['offered', 'answered', 'ended'] as const;
+export type LegState = (typeof legStates)[number];
+
+/** Whether the caller's number was shown (`withheld`: anonymous). */
+export const presentations = ['allowed', 'withheld', 'unknown'] as const;
+export type Presentation = (typeof presentations)[number];
 
 /** What a provider tells about an agent; providers give different subsets. */
 export interface AgentRef {

@@ -3,6 +3,8 @@
 // `{path}` templates of messages. No I/O here: see shared/services/triggers.ts for the side effects.
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
+import { directions, outcomes, type Direction, type Outcome } from './call.ts';
+import { ticketStatuses, type TicketStatus } from './ticket.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The rule document
@@ -11,8 +13,6 @@ import { z } from 'zod';
 export const ruleEvents = ['new_call', 'missed_call', 'call_answered', 'call_ended', 'ticket_created', 'ticket_status_changed'] as const;
 export type RuleEvent = (typeof ruleEvents)[number];
 
-const outcomes = ['answered', 'missed', 'ivr_only', 'voicemail', 'rejected_blocked', 'not_answered', 'busy', 'failed', 'canceled'] as const;
-const ticketStatuses = ['open', 'pending', 'closed'] as const;
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time is HH:MM (24 h)');
 const range = z
   .strictObject({ gte: z.number().min(0).optional(), lte: z.number().min(0).optional() })
@@ -26,15 +26,15 @@ export type Condition =
   | { customer: 'known' | 'unknown' }
   | { line: string[] }
   | { employee: string[] }
-  | { direction: ('inbound' | 'outbound' | 'internal' | 'unknown')[] }
-  | { outcome: (typeof outcomes)[number][] }
+  | { direction: Direction[] }
+  | { outcome: Outcome[] }
   | { talkSeconds: { gte?: number | undefined; lte?: number | undefined } }
   | { waitSeconds: { gte?: number | undefined; lte?: number | undefined } }
   | { timeOfDay: { from: string; to: string } }
   | { workingHours: { days: number[]; from: string; to: string } }
   | { customerField: { field: string; op: 'equals' | 'contains' | 'exists' | 'absent'; value?: string | undefined } }
-  | { ticketStatus: (typeof ticketStatuses)[number][] }
-  | { previousTicketStatus: (typeof ticketStatuses)[number][] };
+  | { ticketStatus: TicketStatus[] }
+  | { previousTicketStatus: TicketStatus[] };
 
 export const conditionSchema: z.ZodType<Condition> = z.lazy((): z.ZodType<Condition> =>
   z.union([
@@ -44,7 +44,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy((): z.ZodType<Condit
     z.strictObject({ customer: z.enum(['known', 'unknown']) }).describe("The caller's number belongs (or not) to a customer"),
     z.strictObject({ line: z.array(z.string().min(1).max(40)).min(1).max(50) }).describe("Our number (line / entry number) the call came in on or went out from, E.164"),
     z.strictObject({ employee: z.array(z.string().min(1).max(128)).min(1).max(200) }).describe('Employee ids: who answered, else who it rang at'),
-    z.strictObject({ direction: z.array(z.enum(['inbound', 'outbound', 'internal', 'unknown'])).min(1) }),
+    z.strictObject({ direction: z.array(z.enum(directions)).min(1) }),
     z.strictObject({ outcome: z.array(z.enum(outcomes)).min(1) }).describe('Call outcome (known at call end)'),
     z.strictObject({ talkSeconds: range }).describe('Conversation duration in seconds'),
     z.strictObject({ waitSeconds: range }).describe('Wait (ringing) duration in seconds'),

@@ -1,12 +1,15 @@
 // Tickets from calls (product rules T, M). Pure: decisions only, persistence lives in adapters.
 import type { Call } from './call.ts';
 
-export type TicketStatus = 'open' | 'pending' | 'closed';
+export const ticketStatuses = ['open', 'pending', 'closed'] as const;
+export type TicketStatus = (typeof ticketStatuses)[number];
+
+/** `call_attempt`: an outgoing call from the ticket the customer did not answer (T7). */
+export const ticketMessageKinds = ['call', 'call_attempt', 'note'] as const;
 
 export interface TicketMessage {
   id: string;
-  /** `call_attempt`: an outgoing call from the ticket the customer did not answer (T7). */
-  kind: 'call' | 'call_attempt' | 'note';
+  kind: (typeof ticketMessageKinds)[number];
   callId: string | null;
   authorId: string | null;
   body: string;
@@ -39,7 +42,9 @@ export interface Ticket {
   updatedAt: string;
 }
 
-export type MissedState = 'missed' | 'resolved' | null;
+/** M1/M3: red handset until resolved (green); null for a ticket not opened by a missed call. */
+export const missedStates = ['missed', 'resolved'] as const;
+export type MissedState = (typeof missedStates)[number] | null;
 
 /** A new ticket with no calls or messages yet; the callback bookkeeping starts at zero. */
 export function emptyTicket(f: Pick<Ticket, 'id' | 'tenantId' | 'subject' | 'status' | 'missed' | 'assigneeId' | 'customerId' | 'customerNumber'>, at: string): Ticket {

@@ -1,6 +1,8 @@
 // The public event contract: one entry per detail-type, shared by producers and consumers.
 // Bump `schemaVersion` on breaking changes; JSON Schemas are generated from these (docs/events.md).
 import { z } from 'zod';
+import { callStatuses, directions, legStates, outcomes, presentations } from '../domain/call.ts';
+import { missedStates, ticketMessageKinds, ticketStatuses } from '../domain/ticket.ts';
 
 const agentRef = z.object({
   extension: z.string().optional(),
@@ -15,13 +17,13 @@ export const callSchema = z.object({
   tenantId: z.string(),
   provider: z.string(),
   providerCallId: z.string(),
-  direction: z.enum(['inbound', 'outbound', 'internal', 'unknown']),
-  status: z.enum(['ringing', 'answered', 'ended']),
-  outcome: z.enum(['answered', 'missed', 'ivr_only', 'voicemail', 'rejected_blocked', 'not_answered', 'busy', 'failed', 'canceled']).nullable(),
+  direction: z.enum(directions),
+  status: z.enum(callStatuses),
+  outcome: z.enum(outcomes).nullable(),
   from: z.string(),
   to: z.string(),
   customerNumber: z.string().nullable(),
-  presentation: z.enum(['allowed', 'withheld', 'unknown']),
+  presentation: z.enum(presentations),
   queue: z.string().nullable(),
   startedAt: z.string(),
   answeredAt: z.string().nullable(),
@@ -33,7 +35,7 @@ export const callSchema = z.object({
       id: z.string(),
       employeeId: z.string().nullable(),
       agent: agentRef,
-      state: z.enum(['offered', 'answered', 'ended']),
+      state: z.enum(legStates),
       offeredAt: z.string().nullable(),
       answeredAt: z.string().nullable(),
       endedAt: z.string().nullable(),
@@ -52,11 +54,11 @@ export const ticketSchema = z.object({
   tenantId: z.string(),
   channel: z.literal('calls'),
   subject: z.string(),
-  status: z.enum(['open', 'pending', 'closed']),
+  status: z.enum(ticketStatuses),
   /** The ticket was opened by a missed call (kept for compatibility; see missedState). */
   missed: z.boolean(),
   /** M1/M3: `missed` (red handset) until an answered outgoing call with a recording resolves it (green). */
-  missedState: z.enum(['missed', 'resolved']).nullable().optional(),
+  missedState: z.enum(missedStates).nullable().optional(),
   /** Outgoing calls added to a missed-call ticket, answered or not. */
   callbackAttempts: z.number().int().optional(),
   /** When the customer of a missed-call ticket first answered a callback. */
@@ -70,7 +72,7 @@ export const ticketSchema = z.object({
   messages: z.array(
     z.object({
       id: z.string(),
-      kind: z.enum(['call', 'call_attempt', 'note']),
+      kind: z.enum(ticketMessageKinds),
       callId: z.string().nullable(),
       authorId: z.string().nullable(),
       body: z.string(),

@@ -3,7 +3,9 @@
 // Pure data: no AWS, no tenant settings, so the OpenAPI generator and the tests can import it.
 import { z } from 'zod';
 import { callSchema, ticketSchema } from '../../events/catalog.ts';
-import { callLogDirections, callLogOutcomes, callLogRowSchema } from '../../domain/call-log.ts';
+import { directions, outcomes } from '../../domain/call.ts';
+import { callLogRowSchema } from '../../domain/call-log.ts';
+import { ticketStatuses } from '../../domain/ticket.ts';
 import type { RouteSpec } from '../api.ts';
 import { csvQueryFields, csvRedirects } from '../export-token.ts';
 import { pageQuery } from '../query.ts';
@@ -32,8 +34,8 @@ const instant = z.iso.datetime({ offset: true, message: 'an ISO-8601 instant wit
 export const callLogFilterFields = z.object({
   from: instant.optional().describe('Calls started at or after this instant'),
   to: instant.optional().describe('Calls started before this instant'),
-  direction: z.enum(callLogDirections).optional(),
-  outcome: z.enum(callLogOutcomes).optional(),
+  direction: z.enum(directions).optional(),
+  outcome: z.enum(outcomes).optional(),
   employeeId: resourceId.optional().describe('Calls that rang at or were answered by this employee'),
   line: z.string().trim().min(1).max(64).optional().describe('Line / entry number (the company-side number), any spelling'),
   number: z.string().trim().min(1).max(64).optional().describe("The customer's number, any spelling"),
@@ -70,7 +72,7 @@ export const getCallRoute = {
   errors: [404],
 } satisfies RouteSpec;
 
-export const ticketsQuery = pageQuery.extend({ status: z.enum(['open', 'pending', 'closed']).optional() });
+export const ticketsQuery = pageQuery.extend({ status: z.enum(ticketStatuses).optional() });
 
 export const listTicketsRoute = {
   id: 'listTickets',

@@ -1,6 +1,7 @@
 // The helpdesk actions of agents (T1–T3, T7, N4): filing a call as a ticket, linking it, calling the
 // customer from a ticket, changing a ticket's status and adding messages. Pure data (route specs).
 import { z } from 'zod';
+import { ticketStatuses } from '../../domain/ticket.ts';
 import { ticketSchema } from '../../events/catalog.ts';
 import type { RouteSpec } from '../api.ts';
 import { idParams, resourceId } from './core.ts';
@@ -65,7 +66,7 @@ export const updateTicketRoute = {
   summary: "Change a ticket's status",
   roles: [...agents],
   params: idParams,
-  body: z.strictObject({ status: z.enum(['open', 'pending', 'closed']) }),
+  body: z.strictObject({ status: z.enum(ticketStatuses) }),
   response: ticketSchema,
   errors: [404],
 } satisfies RouteSpec;
