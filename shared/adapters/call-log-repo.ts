@@ -6,6 +6,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput 
 import type { Call } from '../domain/call.ts';
 import { logFacets, logPosition, logRow, type CallLogRow } from '../domain/call-log.ts';
 import { ddb, isConditionFailure, keys, tableName } from './dynamo.ts';
+import { retry } from './retry.ts';
 
 interface LogMarker {
   version: number;
@@ -24,8 +25,9 @@ export type FileOutcome = 'filed' | 'up_to_date' | 'no_call';
  * marker, in one transaction conditioned on the marker read. A redelivered or late event finds the
  * marker at or beyond the call's version and changes nothing.
  */
-export async function fileCallInLog(tenant: string, callId: string, customerOf: (e164: string) => Promise<string | null>): Promise<FileOutcome> {
-  for (let attempt = 1; ; attempt++) {
+export function fileCallInLog(tenant: string, callId: string, customerOf: (e164: string) => Promise<string | null>): Promise<FileOutcome> {
+  // Another filing of this call committed first (or held its items): re-read and decide again.
+  return retry({ attempts: MAX_ATTEMPTS, baseMs: 20, capMs: 1000, retryOn: isConditionFailure }, async () => {
     const [callOut, markerOut] = await Promise.all([
       ddb.send(new GetCommand({ TableName: tableName, Key: keys.call(tenant, callId), ConsistentRead: true, ProjectionExpression: '#c, version, customerId', ExpressionAttributeNames: { '#c': 'call' } })),
       ddb.send(new GetCommand({ TableName: tableName, Key: keys.callLogMarker(tenant, callId), ConsistentRead: true })),
@@ -46,23 +48,17 @@ export async function fileCallInLog(tenant: string, callId: string, customerOf: 
     const markerCondition = marker
       ? { ConditionExpression: 'version = :old', ExpressionAttributeValues: { ':old': marker.version } }
       : { ConditionExpression: 'attribute_not_exists(PK)' };
-    try {
-      await ddb.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: tableName, Item: { ...keys.callLogMarker(tenant, callId), version, facets, position }, ...markerCondition } },
-            ...facets.map((f) => ({ Put: { TableName: tableName, Item: { PK: keys.callLog(tenant, f), SK: position, row } } })),
-            ...dropped.map((f) => ({ Delete: { TableName: tableName, Key: { PK: keys.callLog(tenant, f), SK: marker!.position } } })),
-          ],
-        }),
-      );
-      return 'filed';
-    } catch (err) {
-      // Another filing of this call committed first (or held its items): re-read and decide again.
-      if (!isConditionFailure(err) || attempt >= MAX_ATTEMPTS) throw err;
-      await new Promise((r) => setTimeout(r, 10 * 2 ** attempt * Math.random()));
-    }
-  }
+    await ddb.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: tableName, Item: { ...keys.callLogMarker(tenant, callId), version, facets, position }, ...markerCondition } },
+          ...facets.map((f) => ({ Put: { TableName: tableName, Item: { PK: keys.callLog(tenant, f), SK: position, row } } })),
+          ...dropped.map((f) => ({ Delete: { TableName: tableName, Key: { PK: keys.callLog(tenant, f), SK: marker!.position } } })),
+        ],
+      }),
+    );
+    return 'filed';
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import type { z } from 'zod';
 import { requireEnv } from '../config.ts';
 import type { EventDefinition } from '../events/catalog.ts';
+import { retry, tryAgain } from './retry.ts';
 
 const eventBusName = requireEnv('EVENT_BUS_NAME');
 const events = new EventBridgeClient({});
@@ -19,7 +20,8 @@ export function outboxEntry<S extends z.ZodType>(def: EventDefinition<S>, detail
   return { source: def.source, detailType: def.detailType, detail: JSON.stringify(def.schema.parse(detail)) };
 }
 
-const MAX_ATTEMPTS = 3;
+/** PutEvents again for the entries it failed (throttled, internal errors); then the caller's retry takes over. */
+const PUT_RETRIES = { attempts: 3, baseMs: 50, capMs: 1000 };
 
 export async function publish(entries: OutboxEntry[]): Promise<void> {
   for (let i = 0; i < entries.length; i += 10) {
@@ -29,14 +31,13 @@ export async function publish(entries: OutboxEntry[]): Promise<void> {
       DetailType: e.detailType,
       Detail: e.detail,
     }));
-    for (let attempt = 1; batch.length > 0; attempt++) {
+    let lastError = 'unknown';
+    await retry({ ...PUT_RETRIES, giveUp: () => new Error(`PutEvents failed for ${batch.length} entries: ${lastError}`) }, async () => {
       const out = await events.send(new PutEventsCommand({ Entries: batch }));
-      if (!out.FailedEntryCount) break;
-      const failed = batch.filter((_, j) => out.Entries?.[j]?.ErrorCode);
-      if (attempt >= MAX_ATTEMPTS) {
-        throw new Error(`PutEvents failed for ${failed.length} entries: ${out.Entries?.find((e) => e.ErrorCode)?.ErrorMessage ?? 'unknown'}`);
-      }
-      batch = failed;
-    }
+      if (!out.FailedEntryCount) return undefined;
+      lastError = out.Entries?.find((e) => e.ErrorCode)?.ErrorMessage ?? 'unknown';
+      batch = batch.filter((_, j) => out.Entries?.[j]?.ErrorCode);
+      return tryAgain;
+    });
   }
 }

@@ -2,7 +2,6 @@
 // re-reads the item as stored now, computes its whole contribution, and applies the difference to what
 // its marker says it contributed before, in one transaction conditioned on that marker. So a duplicate
 // or stale delivery changes nothing, and a late correction (a recording, a late leg) fixes the counts.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { contribution, diffContributions, sumContributions, withoutNewCustomer, type Contribution } from '../domain/call-stats.ts';
 import type { Call } from '../domain/call.ts';
 import { creatingCallId, ticketContribution } from '../domain/ticket-stats.ts';
@@ -10,6 +9,7 @@ import { loadCallRecord, getCall } from '../adapters/calls-repo.ts';
 import { keys } from '../adapters/dynamo.ts';
 import { getFirstCall, getStatsMarker, itemCount, statsMarkerKey, writeStats, type FirstCall, type StatsWrite } from '../adapters/stats-repo.ts';
 import { getTicketRecord } from '../adapters/tickets-repo.ts';
+import { retry, tryAgain } from '../adapters/retry.ts';
 
 export interface StatsSettings {
   timeZone: string;
@@ -22,13 +22,8 @@ const MAX_ATTEMPTS = 10;
 const MAX_TRANSACTION_ITEMS = 100;
 
 /** Re-reads and retries on a lost race with jittered, growing pauses; then throws (→ retries → DLQ). */
-async function withRetries(what: string, attempt: () => Promise<StatsResult | null>): Promise<StatsResult> {
-  for (let i = 0; i < MAX_ATTEMPTS; i++) {
-    const result = await attempt();
-    if (result) return result;
-    await sleep(Math.random() * Math.min(1000, 20 * 2 ** i));
-  }
-  throw new Error(`${what}: still conflicting after ${MAX_ATTEMPTS} attempts`);
+function withRetries(what: string, attempt: () => Promise<StatsResult | null>): Promise<StatsResult> {
+  return retry({ attempts: MAX_ATTEMPTS, baseMs: 20, capMs: 1000, giveUp: () => new Error(`${what}: still conflicting after ${MAX_ATTEMPTS} attempts`) }, async () => (await attempt()) ?? tryAgain);
 }
 
 async function apply(tenant: string, write: StatsWrite): Promise<boolean> {
