@@ -2,6 +2,7 @@
 // in the helpdesk (actions) and a click-to-call intent in; a plan per leg and ticket updates out.
 // Persistence and races are the service's job (shared/services/call-tickets.ts, docs/adr/0003).
 import type { Call } from './call.ts';
+import { stableJson } from './stable-json.ts';
 import { subjects, type Locale, type Ticket, type TicketMessage, type TicketStatus } from './ticket.ts';
 
 /** What an agent did in the helpdesk about a call (HTTP API). */
@@ -202,14 +203,5 @@ export function statusAfter(plan: LegPlan): TicketStatus | undefined {
 
 /** Equal but for `updatedAt`; key order does not count (DynamoDB does not keep the order of map keys). */
 export function sameTicket(a: Ticket, b: Ticket): boolean {
-  return stable({ ...a, updatedAt: '' }) === stable({ ...b, updatedAt: '' });
-}
-
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+  return stableJson({ ...a, updatedAt: '' }) === stableJson({ ...b, updatedAt: '' });
 }

@@ -2,19 +2,10 @@
 // key and folded in a total order, so arrival order and redeliveries cannot change the result.
 import type { AgentRef, Call, CallLeg, CanonicalEvent, CanonicalEventType, Direction, Outcome, ReduceContext } from './call.ts';
 import { normalizePhone } from './phone.ts';
+import { stableJson } from './stable-json.ts';
 
 const RANK: Record<CanonicalEventType, number> = { created: 0, offered: 1, answered: 2, ended: 3, recording_available: 4 };
 const LEG_RANK = { offered: 0, answered: 1, ended: 2 } as const;
-
-/** Stable JSON (sorted keys) for tie-breaking and deep comparison. */
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 const ms = (iso: string) => Date.parse(iso);
@@ -29,7 +20,7 @@ function compareEvents(a: CanonicalEvent, b: CanonicalEvent): number {
     cmp(RANK[a.type], RANK[b.type]) ||
     cmp(ms(a.occurredAt), ms(b.occurredAt)) ||
     cmp(a.key, b.key) ||
-    cmp(stable(a), stable(b))
+    cmp(stableJson(a), stableJson(b))
   );
 }
 
@@ -38,7 +29,7 @@ export function dedupeEvents(events: CanonicalEvent[]): CanonicalEvent[] {
   const byKey = new Map<string, CanonicalEvent>();
   for (const e of events) {
     const seen = byKey.get(e.key);
-    if (!seen || (cmp(ms(e.occurredAt), ms(seen.occurredAt)) || cmp(stable(e), stable(seen))) < 0) byKey.set(e.key, e);
+    if (!seen || (cmp(ms(e.occurredAt), ms(seen.occurredAt)) || cmp(stableJson(e), stableJson(seen))) < 0) byKey.set(e.key, e);
   }
   return [...byKey.values()].sort(compareEvents);
 }
@@ -226,7 +217,7 @@ function uniqueLegId(id: string, legs: Map<string, LegAcc>): string {
 
 /** True when anything in the call differs (decides the conditional write and PutEvents). */
 export function callChanged(before: Call | null, after: Call): boolean {
-  return before === null || stable(before) !== stable(after);
+  return before === null || stableJson(before) !== stableJson(after);
 }
 
 export interface CallTransitions {
@@ -245,7 +236,7 @@ export function callTransitions(before: Call | null, after: Call): CallTransitio
   const answered = after.answeredAt !== null && (before?.answeredAt ?? null) === null;
   // The recording too: a recording that arrives after the end must reach the ticket messages of the call;
   // and the numbers and times the call log shows (L1), which a late earlier event can move.
-  const relevant = (c: Call) => stable([c.outcome, c.legs, c.answeredBy, c.customerNumber, c.recordingUrl, c.direction, c.from, c.to, c.startedAt, c.answeredAt, c.endedAt]);
+  const relevant = (c: Call) => stableJson([c.outcome, c.legs, c.answeredBy, c.customerNumber, c.recordingUrl, c.direction, c.from, c.to, c.startedAt, c.answeredAt, c.endedAt]);
   const ended = after.status === 'ended' && (before?.status !== 'ended' || relevant(before) !== relevant(after));
   return { ringing, answered, ended };
 }
