@@ -7,8 +7,8 @@ import { Readable } from 'node:stream';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { logger } from '#shared/adapters/logger.ts';
-import { AppError, errorBody } from '#shared/http/errors.ts';
-import { prepareExport } from '#shared/services/exports.ts';
+import { errorBody, httpErrorOf } from '#shared/http/errors.ts';
+import { prepareExport } from '#shared/http/export-request.ts';
 import { tenantConfig, tenantId } from '#shared/tenant.ts';
 
 const settings = { tenant: tenantId, authSecret: tenantConfig.authSecret, timeZone: tenantConfig.timeZone, country: tenantConfig.country };
@@ -41,12 +41,12 @@ export const handler = middy<APIGatewayProxyEventV2>(
   onError: (request) => {
     const err = request.error;
     logger.resetKeys();
-    const refused = err instanceof AppError;
+    const refused = httpErrorOf(err);
     if (!refused) logger.error('export failed before streaming', { error: err as Error });
     request.response = {
-      statusCode: refused ? err.statusCode : 500,
+      statusCode: refused ? refused.statusCode : 500,
       headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-      body: refused ? errorBody(err.code, err.message) : errorBody('internal', 'internal error'),
+      body: refused ? errorBody(refused.code, refused.message) : errorBody('internal', 'internal error'),
     };
   },
 });

@@ -2,7 +2,7 @@
 // employees, line, customer number, recording. Re-reads the call item, so duplicated or late events
 // file the latest state once; a failure throws (retries, then the dead-letter queue, S5).
 import { fileCallInLog } from '#shared/adapters/call-log-repo.ts';
-import { findCustomerIdByPhone } from '#shared/adapters/directory-repo.ts';
+import { findCustomerIdByPhone } from '#shared/adapters/customers-repo.ts';
 import { logger } from '#shared/adapters/logger.ts';
 import { eventHandler } from '#shared/events/consumer.ts';
 import { consumers } from '#shared/events/subscriptions.ts';

@@ -1,6 +1,7 @@
 // Customers (E2): POST /customers, GET /customers?q=, GET/PATCH /customers/{id}, POST /customers/{id}/merge.
 // One function for the five routes (picked by route key).
-import { getCustomer, mergeCustomers, searchCustomers } from '#shared/adapters/directory-repo.ts';
+import { getCustomer, mergeCustomers } from '#shared/adapters/customers-repo.ts';
+import { searchCustomers } from '#shared/adapters/customer-search-repo.ts';
 import { dispatch } from '#shared/http/dispatch.ts';
 import { notFound } from '#shared/http/errors.ts';
 import { json } from '#shared/http/middleware.ts';

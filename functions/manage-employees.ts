@@ -1,6 +1,6 @@
 // The employee directory (E1): POST/GET /employees, GET/PATCH /employees/{id}, POST /employees/{id}/deactivate.
 // One function for the five routes (picked by route key): they share code, table access and warm containers.
-import { getEmployee, pageEmployees, updateEmployee } from '#shared/adapters/directory-repo.ts';
+import { getEmployee, pageEmployees, updateEmployee } from '#shared/adapters/employees-repo.ts';
 import { dispatch } from '#shared/http/dispatch.ts';
 import { notFound } from '#shared/http/errors.ts';
 import { json } from '#shared/http/middleware.ts';

@@ -1,6 +1,6 @@
 // Call and ticket events → WebSocket messages to the employees concerned (N1, N3, N5).
 import { notifyEmployees } from '#shared/adapters/agent-notifier.ts';
-import { findCustomerByPhone } from '#shared/adapters/directory-repo.ts';
+import { findCustomerByPhone } from '#shared/adapters/customers-repo.ts';
 import { logger } from '#shared/adapters/logger.ts';
 import { customerCard } from '#shared/domain/directory.ts';
 import type { Call } from '#shared/domain/call.ts';

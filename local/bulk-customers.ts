@@ -46,7 +46,8 @@ export async function loadSyntheticCustomers(o: BulkCustomersOptions): Promise<{
   process.env['AWS_REGION'] ??= o.region ?? 'us-east-1';
   process.env['AWS_ACCESS_KEY_ID'] ??= 'local';
   process.env['AWS_SECRET_ACCESS_KEY'] ??= 'local';
-  const { batchWrite, customerItems } = await import('#shared/adapters/directory-repo.ts');
+  const { customerItems } = await import('#shared/adapters/customers-repo.ts');
+  const { batchWrite } = await import('#shared/adapters/dynamo.ts');
   const offset = o.offset ?? 0;
   const concurrency = o.concurrency ?? 8;
   const CHUNK = 200; // customers per worker step: ~25 BatchWrite requests

@@ -29,7 +29,8 @@ export function isVip(customer: Pick<Customer, 'customFields'> | null): boolean 
 export const handler = eventHandler(events, async ({ detail }) => {
   const { call, tenantId } = detail;
   if (!call.customerNumber) return;
-  const { findCustomerByPhone, listEmployees } = await import('#shared/adapters/directory-repo.ts');
+  const { findCustomerByPhone } = await import('#shared/adapters/customers-repo.ts');
+  const { listEmployees } = await import('#shared/adapters/employees-repo.ts');
   const customer = await findCustomerByPhone(tenantId, call.customerNumber);
   if (!customer || !isVip(customer)) return;
 

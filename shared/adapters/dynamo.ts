@@ -1,8 +1,19 @@
-// The DynamoDB document client (module-scope singleton) and the single-table key builders.
+// The DynamoDB document client (module-scope singleton), the single-table key builders, and the
+// generic helpers every repository shares: conditional writes, transactions whose failed conditions
+// name the value at fault, retries of lost races, paging, cursors and batches.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../config.ts';
-import { badRequest } from '../http/errors.ts';
+import { Conflict, Invalid } from '../domain/errors.ts';
+import { retry, tryAgain } from './retry.ts';
 
 export const tableName = requireEnv('TABLE_NAME');
 export const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -26,6 +37,10 @@ export const keys = {
   employees: (t: string) => `T#${t}#EMPLOYEES`,
   employee: (t: string, id: string) => ({ PK: `T#${t}#EMPLOYEES`, SK: `EMP#${id}` }),
   employeeKey: (t: string, kind: string, value: string) => ({ PK: `T#${t}#EMPKEY#${kind}#${value}`, SK: 'EMPKEY' }),
+  /** Bumped after every employee write: containers check it (one GetItem) before trusting their cache. */
+  employeesVersion: (t: string) => ({ PK: `T#${t}#EMPVERSION`, SK: 'VERSION' }),
+  /** One customer search token's partition; its items are keyed by customer id. */
+  customerSearch: (t: string, token: string) => `T#${t}#CSEARCH#${token}`,
   employeeConnections: (t: string, employeeId: string) => `T#${t}#EMPCONN#${employeeId}`,
   connection: (t: string, connectionId: string) => ({ PK: `T#${t}#CONN#${connectionId}`, SK: 'CONN' }),
   /** Statistics bucket partitions (docs/analytics.md): `STATS` calls, `TSTATS` tickets; H|D; all|emp|line. */
@@ -61,10 +76,10 @@ export function decodeCursor(cursor: string | undefined, partition: string): Rec
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw badRequest('invalid cursor', 'invalid_cursor');
+    throw new Invalid('invalid cursor', 'invalid_cursor');
   }
   // A cursor only ever points inside the partition it came from: no paging into another tenant.
-  if (!key || typeof key !== 'object' || !Object.values(key).includes(partition)) throw badRequest('invalid cursor', 'invalid_cursor');
+  if (!key || typeof key !== 'object' || !Object.values(key).includes(partition)) throw new Invalid('invalid cursor', 'invalid_cursor');
   return key as Record<string, unknown>;
 }
 
@@ -76,4 +91,96 @@ export async function* queryItems(input: Omit<QueryCommandInput, 'TableName'>): 
     for (const item of out.Items ?? []) yield item;
     start = out.LastEvaluatedKey;
   } while (start);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transactions whose failed conditions say what is at fault
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export const MAX_TRANSACT_ITEMS = 100;
+
+export interface GuardedWrite {
+  item: TransactItem;
+  /** The Conflict message when this item's condition fails; null = a lost race on the owner (re-read, retry). */
+  onConflict: string | null;
+}
+
+/** A condition on the record being changed failed: another writer got there first. */
+export class LostRace extends Error {}
+
+/** Condition codes of a cancelled transaction, in item order; null for any other error. */
+function cancellationCodes(err: unknown): string[] | null {
+  const e = err as { name?: string; CancellationReasons?: { Code?: string }[]; message?: string };
+  if (e?.name !== 'TransactionCanceledException') return null;
+  if (e.CancellationReasons) return e.CancellationReasons.map((r) => r.Code ?? 'None');
+  // DynamoDB Local and older endpoints only put the reasons in the message: "[None, ConditionalCheckFailed]".
+  const m = /\[([^\]]*)\]/.exec(e.message ?? '');
+  return m ? m[1]!.split(',').map((s) => s.trim()) : [];
+}
+
+/**
+ * Runs one transaction. A failed condition becomes a Conflict naming the value (or LostRace for the
+ * owner's own revision); a cancellation for any other reason (another transaction held an item, a
+ * throttle) is retried after a pause.
+ */
+export async function transact(items: GuardedWrite[]): Promise<void> {
+  if (items.length > MAX_TRANSACT_ITEMS) throw new Invalid('too many phone numbers or other unique values in one change', 'too_many_values');
+  await retry({ attempts: 7, baseMs: 20, capMs: 1000, retryOn: (err) => cancellationCodes(err) !== null }, async () => {
+    try {
+      await ddb.send(new TransactWriteCommand({ TransactItems: items.map((d) => d.item) }));
+    } catch (err) {
+      const failed = cancellationCodes(err)?.indexOf('ConditionalCheckFailed') ?? -1;
+      if (failed < 0) throw err;
+      const message = items[failed]?.onConflict;
+      if (message === null || message === undefined) throw new LostRace();
+      throw new Conflict(message);
+    }
+  });
+}
+
+/** Re-reads and re-applies a change until it commits without losing an optimistic race. */
+export function retryLostRaces<T>(change: () => Promise<T>): Promise<T> {
+  return retry(
+    { attempts: 9, baseMs: 10, capMs: 200, retryOn: (err) => err instanceof LostRace, giveUp: () => new Conflict('the record changed concurrently, try again') },
+    change,
+  );
+}
+
+/** The condition of an optimistic write on a record's revision (0: the item exists but has none yet). */
+export const revCondition = (rev: number) =>
+  rev === 0 ? { ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(rev)' } : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': rev } };
+
+// ---------------------------------------------------------------------------------------------
+// Batches
+
+export type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
+
+const BATCH_RETRIES = { attempts: 11, baseMs: 25, capMs: 1000 };
+
+/** BatchWriteItem in requests of 25, retrying unprocessed items with backoff. */
+export async function batchWrite(requests: WriteRequest[]): Promise<void> {
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending: WriteRequest[] = requests.slice(i, i + 25);
+    await retry({ ...BATCH_RETRIES, giveUp: () => new Error(`BatchWrite: ${pending.length} items still unprocessed`) }, async () => {
+      const out = await ddb.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (out.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
+      return pending.length > 0 ? tryAgain : undefined;
+    });
+  }
+}
+
+/** BatchGetItem in requests of 100, retrying unprocessed keys with backoff; the items found, in no order. */
+export async function batchGet(keyList: Record<string, unknown>[], projection?: string): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let i = 0; i < keyList.length; i += 100) {
+    let pending = keyList.slice(i, i + 100);
+    await retry({ ...BATCH_RETRIES, giveUp: () => new Error(`BatchGet: ${pending.length} keys still unprocessed`) }, async () => {
+      const out = await ddb.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ...(projection ? { ProjectionExpression: projection } : {}) } } }));
+      found.push(...(out.Responses?.[tableName] ?? []));
+      pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+      return pending.length > 0 ? tryAgain : undefined;
+    });
+  }
+  return found;
 }

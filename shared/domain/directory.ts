@@ -1,4 +1,6 @@
 // Employees and customers as the rest of the domain sees them (E1–E3).
+import { normText, sipAccount } from './employee-match.ts';
+
 export type AccessLevel = 'agent' | 'analyst' | 'admin';
 
 export interface Employee {
@@ -47,4 +49,52 @@ export function customerCard(c: Customer, fields: readonly string[]): CustomerCa
     } else card[f] = (c as unknown as Record<string, unknown>)[f] ?? null;
   }
   return card as CustomerCard;
+}
+
+// ---------------------------------------------------------------------------------------------
+// E1: values unique among active employees
+
+export type EmployeeKeyKind = 'ext' | 'sip' | 'phone' | 'email';
+
+/** The employee field a unique value comes from (for the Conflict message naming it). */
+export const employeeKeyField: Record<EmployeeKeyKind, string> = { ext: 'extension', sip: 'sipAccounts', phone: 'phones', email: 'email' };
+
+/**
+ * The unique values an employee holds, compared as the employee matcher reads them; only while
+ * active (a deactivated employee frees them).
+ */
+export function employeeUniques(e: Employee): [EmployeeKeyKind, string][] {
+  if (!e.active) return [];
+  const out: [EmployeeKeyKind, string][] = [
+    ['ext', normText(e.extension)],
+    ...e.sipAccounts.map((s): [EmployeeKeyKind, string] => ['sip', sipAccount(s)]),
+    ...e.phones.map((p): [EmployeeKeyKind, string] => ['phone', p]),
+    ...(e.email ? [['email', normText(e.email)] as [EmployeeKeyKind, string]] : []),
+  ];
+  const seen = new Set<string>();
+  return out.filter(([k, v]) => (seen.has(`${k}#${v}`) ? false : (seen.add(`${k}#${v}`), true)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// E2: merging two customers
+
+/** Field-by-field merge: the surviving customer's values win, the other's fill the gaps. */
+export function mergedCustomer(into: Customer, from: Customer, at: string): Customer {
+  const emails = [...new Set([...(into.emails ?? []), ...(from.email ? [from.email] : []), ...(from.emails ?? [])])].filter((e) => e !== (into.email ?? from.email));
+  const note = into.note && from.note && into.note !== from.note ? `${into.note}\n\n${from.note}` : (into.note ?? from.note);
+  const merged: Customer = {
+    ...into,
+    fullName: into.fullName || from.fullName,
+    email: into.email ?? from.email,
+    company: into.company ?? from.company,
+    phones: [...new Set([...into.phones, ...from.phones])],
+    note,
+    responsibleEmployeeId: into.responsibleEmployeeId ?? from.responsibleEmployeeId,
+    createdAt: into.createdAt < from.createdAt ? into.createdAt : from.createdAt,
+    updatedAt: at,
+  };
+  if (emails.length > 0) merged.emails = emails;
+  const customFields = { ...(from.customFields ?? {}), ...(into.customFields ?? {}) };
+  if (Object.keys(customFields).length > 0) merged.customFields = customFields;
+  return merged;
 }

@@ -15,11 +15,12 @@ export interface MatchableEmployee {
 
 export type EmployeeMatcher = (agent: AgentRef) => string | null;
 
-const norm = (s: string) => s.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+/** How extensions, emails and names compare: NFC, trimmed, inner spaces collapsed, lowercase. */
+export const normText = (s: string) => s.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
 
 /** `sip:anna@host;transport=udp` → `anna@host`; `anna` stays `anna`. */
-function sipAccount(s: string): string {
-  return norm(s).replace(/^sips?:/, '').replace(/[;?].*$/, '');
+export function sipAccount(s: string): string {
+  return normText(s).replace(/^sips?:/, '').replace(/[;?].*$/, '');
 }
 const sipUser = (s: string) => sipAccount(s).split('@')[0] ?? '';
 
@@ -35,7 +36,7 @@ export function buildEmployeeMatcher(employees: MatchableEmployee[], country: st
 
   for (const e of employees) {
     if (e.active === false) continue;
-    put(byExtension, norm(e.extension), e.id);
+    put(byExtension, normText(e.extension), e.id);
     for (const s of e.sipAccounts) {
       put(bySip, sipAccount(s), e.id);
       put(bySipUser, sipUser(s), e.id);
@@ -44,22 +45,22 @@ export function buildEmployeeMatcher(employees: MatchableEmployee[], country: st
       const e164 = normalizePhone(p, country).e164;
       if (e164) put(byPhone, e164, e.id);
     }
-    if (e.email) put(byEmail, norm(e.email), e.id);
-    const name = norm(e.fullName);
+    if (e.email) put(byEmail, normText(e.email), e.id);
+    const name = normText(e.fullName);
     if (name) byName.set(name, byName.has(name) ? null : e.id);
   }
 
   return (agent) => {
-    const ext = agent.extension ? norm(agent.extension) : '';
+    const ext = agent.extension ? normText(agent.extension) : '';
     const sip = agent.sip ? sipAccount(agent.sip) : '';
     const phone = agent.phone ? normalizePhone(agent.phone, country).e164 : null;
     return (
       (ext && byExtension.get(ext)) ||
       (sip && (bySip.get(sip) ?? bySipUser.get(sipUser(sip)) ?? byExtension.get(sipUser(sip)))) ||
       (phone && byPhone.get(phone)) ||
-      (agent.email && byEmail.get(norm(agent.email))) ||
+      (agent.email && byEmail.get(normText(agent.email))) ||
       // Names are not unique: an ambiguous name attributes to nobody rather than to the wrong person.
-      (agent.name && byName.get(norm(agent.name))) ||
+      (agent.name && byName.get(normText(agent.name))) ||
       null
     );
   };

@@ -24,6 +24,23 @@ export interface ReportRange {
 
 export class ReportRangeError extends Error {}
 
+/** What a report is asked for: `from`/`to` are instants with an offset, or dates in the tenant's time zone. */
+export interface ReportQuery {
+  from: string;
+  to: string;
+  granularity: ReportGranularity;
+}
+
+export interface CallReportQuery extends ReportQuery {
+  /** Also per employee, or per line (the company number of the call). */
+  groupBy?: 'employee' | 'line' | undefined;
+}
+
+export interface HelpdeskReportQuery extends ReportQuery {
+  /** The per-employee table (best in team) instead of the time series; CSV only. */
+  groupBy?: 'employee' | undefined;
+}
+
 const HOUR = 3_600_000;
 const DAY_ISO = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -1,14 +1,9 @@
 // Agent and admin tokens: HS256 JWTs signed with the tenant's secret (S3).
 import { SignJWT, jwtVerify } from 'jose';
+import type { Principal, Role } from '../domain/principal.ts';
 import { unauthorized } from './errors.ts';
 
-export type Role = 'agent' | 'analyst' | 'admin';
-
-export interface Principal {
-  tenant: string;
-  employeeId: string;
-  role: Role;
-}
+export type { Principal, Role };
 
 const ISSUER = 'ringdesk';
 const roles: readonly Role[] = ['agent', 'analyst', 'admin'];

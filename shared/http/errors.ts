@@ -1,5 +1,6 @@
-// Domain errors mapped to HTTP in one place; clients see `{ error, message }`, never an exception.
+// Errors mapped to HTTP in one place; clients see `{ error, message }`, never an exception.
 import { z } from 'zod';
+import { Conflict, DomainError, Invalid, NotFound, UpstreamFailure } from '../domain/errors.ts';
 
 /** The body of every error response: a stable machine code and a human message, nothing else. */
 export const errorResponseSchema = z.strictObject({
@@ -7,6 +8,7 @@ export const errorResponseSchema = z.strictObject({
   message: z.string().describe('Human-readable explanation; never contains data of the resource.'),
 });
 
+/** An error of the HTTP layer itself (401, 403, 405, a provider webhook's refusal): it carries its status. */
 export class AppError extends Error {
   constructor(
     readonly statusCode: number,
@@ -25,4 +27,23 @@ export const notFound = (message = 'not found', code = 'not_found') => new AppEr
 
 export function errorBody(code: string, message: string): string {
   return JSON.stringify({ error: code, message });
+}
+
+/** The status of each domain error thrown by services and repositories. */
+const domainStatuses: [abstract new (...args: never[]) => DomainError, number][] = [
+  [Invalid, 400],
+  [NotFound, 404],
+  [Conflict, 409],
+  [UpstreamFailure, 502],
+];
+
+/**
+ * What the client is told about a failure: an AppError as it is, a domain error with its status;
+ * null for anything else (a bug or an outage: the caller logs it and answers a bare 500).
+ */
+export function httpErrorOf(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  if (!(err instanceof DomainError)) return null;
+  const status = domainStatuses.find(([type]) => err instanceof type)?.[1];
+  return status === undefined ? null : new AppError(status, err.code, err.message);
 }

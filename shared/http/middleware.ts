@@ -1,7 +1,7 @@
 // The one middy chain for HTTP handlers: correlation ids in logs, typed errors → stable JSON bodies.
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { AppError, errorBody } from './errors.ts';
+import { errorBody, httpErrorOf } from './errors.ts';
 import { logger } from '../adapters/logger.ts';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -16,7 +16,7 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
  */
 export const MAX_JSON_BODY_BYTES = 5_500_000;
 
-export function boundedJson(statusCode: number, body: unknown, tooLarge: (bytes: number) => AppError): APIGatewayProxyStructuredResultV2 {
+export function boundedJson(statusCode: number, body: unknown, tooLarge: (bytes: number) => Error): APIGatewayProxyStructuredResultV2 {
   const result = json(statusCode, body);
   const bytes = Buffer.byteLength(result.body as string);
   if (bytes > MAX_JSON_BODY_BYTES) throw tooLarge(bytes);
@@ -32,8 +32,9 @@ export function httpHandler(handler: HttpHandler) {
     onError: (request) => {
       const err = request.error;
       logger.resetKeys();
-      if (err instanceof AppError) {
-        request.response = { statusCode: err.statusCode, headers: { 'content-type': 'application/json' }, body: errorBody(err.code, err.message) };
+      const known = httpErrorOf(err);
+      if (known) {
+        request.response = { statusCode: known.statusCode, headers: { 'content-type': 'application/json' }, body: errorBody(known.code, known.message) };
         return;
       }
       logger.error('unhandled error', { error: err as Error });

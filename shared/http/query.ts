@@ -9,6 +9,6 @@ export const pageQuery = z.object({
 
 export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string | undefined> | undefined): z.infer<S> {
   const parsed = schema.safeParse(query ?? {});
-  if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 'invalid_query');
+  if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '), 'invalid_query');
   return parsed.data;
 }

@@ -4,18 +4,20 @@
 import { ulid } from 'ulid';
 import type { Call } from '../domain/call.ts';
 import { putCallInTicket, type AgentAction, type AgentActionKind, type DialIntent } from '../domain/call-ticket-rules.ts';
+import { Invalid, NotFound, UpstreamFailure } from '../domain/errors.ts';
 import { normalizePhone } from '../domain/phone.ts';
+import type { Principal } from '../domain/principal.ts';
 import { emptyTicket, type Locale, type Ticket, type TicketStatus } from '../domain/ticket.ts';
-import type { Principal } from '../http/auth.ts';
-import { AppError, badRequest, notFound } from '../http/errors.ts';
 import { OriginateError, type HttpClient } from '../providers/originate.ts';
 import { originators } from '../providers/originators.ts';
 import { notifyEmployees } from '../adapters/agent-notifier.ts';
 import { actionPut, putAction, putDialIntent } from '../adapters/call-actions-repo.ts';
 import { getCall } from '../adapters/calls-repo.ts';
-import { findCustomerIdByPhone, listEmployees, putCustomer } from '../adapters/directory-repo.ts';
+import { findCustomerIdByPhone, putCustomer } from '../adapters/customers-repo.ts';
+import { listEmployees } from '../adapters/employees-repo.ts';
 import { logger } from '../adapters/logger.ts';
 import { outboxEntry, publish } from '../adapters/publisher.ts';
+import { retry, tryAgain } from '../adapters/retry.ts';
 import { getTicketRecord, putTicket } from '../adapters/tickets-repo.ts';
 import { ticketEvents } from '../events/catalog.ts';
 import { ticketForCall } from './call-tickets.ts';
@@ -28,18 +30,19 @@ export interface ActionContext {
   now?: Date;
 }
 
-const MAX_ATTEMPTS = 8;
+/** Re-reads of a ticket that another writer changed between our read and write. */
+const TICKET_RACE = { attempts: 8, baseMs: 10, capMs: 200 };
 const CLICK_TO_CALL_PROVIDERS = ['mango', 'zadarma', 'twilio'] as const;
 
-async function callOr404(tenant: string, id: string): Promise<Call> {
+async function callOrNotFound(tenant: string, id: string): Promise<Call> {
   const call = await getCall(tenant, id);
-  if (!call) throw notFound('call not found');
+  if (!call) throw new NotFound('call not found');
   return call;
 }
 
-async function ticketOr404(tenant: string, id: string) {
+async function ticketOrNotFound(tenant: string, id: string) {
   const rec = await getTicketRecord(tenant, id);
-  if (!rec || rec.ticket.channel !== 'calls') throw notFound('ticket not found');
+  if (!rec || rec.ticket.channel !== 'calls') throw new NotFound('ticket not found');
   return rec;
 }
 
@@ -67,7 +70,7 @@ async function settleIfEnded(ctx: ActionContext, call: Call): Promise<void> {
 
 /** T3: the agent opened the create-ticket page. */
 export async function openTicketDraft(ctx: ActionContext, callId: string): Promise<{ callId: string; action: 'draft' }> {
-  const call = await callOr404(ctx.tenant, callId);
+  const call = await callOrNotFound(ctx.tenant, callId);
   await putAction(ctx.tenant, action(ctx, call, 'draft', null, null));
   await settleIfEnded(ctx, call);
   await pushToAgent(ctx, { type: 'agent_action', action: 'ticket_draft', callId });
@@ -94,7 +97,7 @@ async function customerFor(ctx: ActionContext, number: string | null): Promise<s
 
 /** T1 (+T6): a ticket made from the call by the agent; the call's message goes into it. */
 export async function createTicketFromCall(ctx: ActionContext, callId: string, input: { subject: string; summary: string }): Promise<Ticket> {
-  const call = await callOr404(ctx.tenant, callId);
+  const call = await callOrNotFound(ctx.tenant, callId);
   const at = (ctx.now ?? new Date()).toISOString();
   const customerId = await customerFor(ctx, call.customerNumber);
   const empty = emptyTicket(
@@ -113,33 +116,31 @@ export async function createTicketFromCall(ctx: ActionContext, callId: string, i
 
 /** T2 (or the summary of a T7 call): the call goes into an existing ticket; its message shows at once. */
 export async function linkCall(ctx: ActionContext, callId: string, input: { ticketId: string; summary: string }): Promise<Ticket> {
-  const call = await callOr404(ctx.tenant, callId);
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const rec = await ticketOr404(ctx.tenant, input.ticketId);
+  const call = await callOrNotFound(ctx.tenant, callId);
+  return retry({ ...TICKET_RACE, giveUp: () => new Error(`link call ${callId}: too much contention on ticket ${input.ticketId}`) }, async () => {
+    const rec = await ticketOrNotFound(ctx.tenant, input.ticketId);
     const at = (ctx.now ?? new Date()).toISOString();
     const ticket = putCallInTicket(rec.ticket, call, { employeeId: ctx.principal.employeeId, body: input.summary }, ulid(), at, ctx.locale);
-    if (!(await putTicket(ctx.tenant, ticket, rec.version, [actionPut(ctx.tenant, action(ctx, call, 'link', ticket.id, input.summary))]))) continue;
+    if (!(await putTicket(ctx.tenant, ticket, rec.version, [actionPut(ctx.tenant, action(ctx, call, 'link', ticket.id, input.summary))]))) return tryAgain;
     if (ticket !== rec.ticket) await publishTicket(ctx, 'updated', ticket, call.id);
     await settleIfEnded(ctx, call);
     await pushToAgent(ctx, { type: 'agent_action', action: 'call_linked', callId, ticketId: ticket.id });
     return (await getTicketRecord(ctx.tenant, ticket.id))?.ticket ?? ticket;
-  }
-  throw new Error(`link call ${callId}: too much contention on ticket ${input.ticketId}`);
+  });
 }
 
 /** Read-modify-write of a ticket with its version, retried on a concurrent change. */
 async function changeTicket(ctx: ActionContext, id: string, change: (t: Ticket, at: string) => Ticket, pushed: Record<string, unknown>): Promise<Ticket> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const rec = await ticketOr404(ctx.tenant, id);
+  return retry({ ...TICKET_RACE, giveUp: () => new Error(`ticket ${id}: too much contention`) }, async () => {
+    const rec = await ticketOrNotFound(ctx.tenant, id);
     const at = (ctx.now ?? new Date()).toISOString();
     const ticket = change(rec.ticket, at);
     if (ticket === rec.ticket) return ticket;
-    if (!(await putTicket(ctx.tenant, ticket, rec.version))) continue;
+    if (!(await putTicket(ctx.tenant, ticket, rec.version))) return tryAgain;
     await publishTicket(ctx, 'updated', ticket, null);
     await pushToAgent(ctx, { type: 'agent_action', ticketId: id, ...pushed });
     return ticket;
-  }
-  throw new Error(`ticket ${id}: too much contention`);
+  });
 }
 
 export function setTicketStatus(ctx: ActionContext, id: string, status: TicketStatus): Promise<Ticket> {
@@ -172,20 +173,20 @@ export async function callCustomer(
   providers: Record<string, unknown>,
   http: HttpClient = fetchHttp,
 ): Promise<{ ticketId: string; commandId: string; provider: string; number: string; providerCallId: string | null }> {
-  const { ticket } = await ticketOr404(ctx.tenant, ticketId);
+  const { ticket } = await ticketOrNotFound(ctx.tenant, ticketId);
   const number = input.phone !== undefined ? normalizePhone(input.phone, ctx.country).e164 : ticket.customerNumber;
-  if (!number) throw badRequest(input.phone !== undefined ? `cannot call ${JSON.stringify(input.phone)}: not a phone number` : 'the ticket has no customer number: give `phone`', 'no_number');
+  if (!number) throw new Invalid(input.phone !== undefined ? `cannot call ${JSON.stringify(input.phone)}: not a phone number` : 'the ticket has no customer number: give `phone`', 'no_number');
   const employee = (await listEmployees(ctx.tenant)).find((e) => e.id === ctx.principal.employeeId);
-  if (!employee) throw badRequest('only an employee with an extension can place calls', 'not_an_employee');
+  if (!employee) throw new Invalid('only an employee with an extension can place calls', 'not_an_employee');
   const provider = clickToCallProvider(providers, (providers['clickToCallProvider'] as string | undefined) ?? undefined);
-  if (!provider) throw new AppError(502, 'click_to_call_unavailable', 'no click-to-call provider (mango, zadarma, twilio) is configured for this tenant');
+  if (!provider) throw new UpstreamFailure('no click-to-call provider (mango, zadarma, twilio) is configured for this tenant', 'click_to_call_unavailable');
   const commandId = ulid();
   let providerCallId: string | null;
   try {
     const out = await originators[provider]!.originate({ commandId, from: { extension: employee.extension, sipAccounts: employee.sipAccounts, phones: employee.phones }, to: number }, providers[provider], http);
     providerCallId = out.providerCallId;
   } catch (err) {
-    if (err instanceof OriginateError) throw new AppError(502, 'click_to_call_failed', `${provider}: ${err.message}`);
+    if (err instanceof OriginateError) throw new UpstreamFailure(`${provider}: ${err.message}`, 'click_to_call_failed');
     throw err;
   }
   const intent: DialIntent = { ticketId, employeeId: employee.id, customerNumber: number, commandId, provider, providerCallId, createdAt: (ctx.now ?? new Date()).toISOString() };

@@ -4,7 +4,7 @@
 // at most READ_BUDGET items, so a sparse filter answers a short page with a cursor rather than
 // reading on without bound. See docs/architecture.md, "Call log".
 import { allCallsReader, BUDGET_EXHAUSTED, facetReader, type LogEntry, type LogReader, type ReadBudget } from '../adapters/call-log-repo.ts';
-import { getCustomer } from '../adapters/directory-repo.ts';
+import { getCustomer } from '../adapters/customers-repo.ts';
 import {
   decodeLogCursor,
   encodeLogCursor,
@@ -15,8 +15,8 @@ import {
   type CallLogFilters,
   type CallLogRow,
 } from '../domain/call-log.ts';
+import { Invalid, NotFound } from '../domain/errors.ts';
 import { normalizePhone } from '../domain/phone.ts';
-import { badRequest, notFound } from '../http/errors.ts';
 
 /** Items one request may read, over all the partitions it reads. */
 export const READ_BUDGET = 1000;
@@ -38,18 +38,18 @@ export interface CallLogQuery {
   cursor?: string | undefined;
 }
 
-/** Normalized filters: instants in `toISOString()` form, numbers in E.164 with the tenant's country (I4). 400 on what cannot be. */
+/** Normalized filters: instants in `toISOString()` form, numbers in E.164 with the tenant's country (I4). Invalid for what cannot be. */
 export function callLogFilters(q: Omit<CallLogQuery, 'limit' | 'cursor'>, country: string): CallLogFilters {
   const instant = (v: string | undefined, name: string) => {
     if (v === undefined) return undefined;
     const ms = Date.parse(v);
-    if (Number.isNaN(ms)) throw badRequest(`${name}: not an ISO-8601 instant`, 'invalid_query');
+    if (Number.isNaN(ms)) throw new Invalid(`${name}: not an ISO-8601 instant`, 'invalid_query');
     return new Date(ms).toISOString();
   };
   const f: CallLogFilters = {};
   const from = instant(q.from, 'from');
   const to = instant(q.to, 'to');
-  if (from && to && from >= to) throw badRequest('from: `from` must be before `to`', 'invalid_query');
+  if (from && to && from >= to) throw new Invalid('from: `from` must be before `to`', 'invalid_query');
   if (from) f.from = from;
   if (to) f.to = to;
   if (q.direction) f.direction = q.direction;
@@ -59,7 +59,7 @@ export function callLogFilters(q: Omit<CallLogQuery, 'limit' | 'cursor'>, countr
   if (q.line) f.line = normalizePhone(q.line, country).e164 ?? q.line.trim();
   if (q.number) {
     const e164 = normalizePhone(q.number, country).e164;
-    if (!e164) throw badRequest('number: not a phone number', 'invalid_query');
+    if (!e164) throw new Invalid('number: not a phone number', 'invalid_query');
     f.number = e164;
   }
   if (q.customerId) f.customerId = q.customerId;
@@ -89,7 +89,7 @@ async function readPage(tenant: string, f: CallLogFilters, after: string | undef
   } else {
     if (f.customerId) {
       const customer = await getCustomer(tenant, f.customerId);
-      if (!customer) throw notFound('no customer with this id', 'customer_not_found');
+      if (!customer) throw new NotFound('no customer with this id', 'customer_not_found');
       phones = customer.phones;
     }
     const facet = facetToRead(f);
@@ -140,7 +140,7 @@ export async function listCallLog(tenant: string, query: CallLogQuery, settings:
     try {
       after = decodeLogCursor(settings.cursorKey, tenant, filters, query.cursor);
     } catch (err) {
-      if (err instanceof InvalidCursor) throw badRequest('invalid cursor: it belongs to another query', 'invalid_cursor');
+      if (err instanceof InvalidCursor) throw new Invalid('invalid cursor: it belongs to another query', 'invalid_cursor');
       throw err;
     }
   }

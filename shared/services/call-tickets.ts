@@ -17,7 +17,7 @@ import {
 } from '../domain/call-ticket-rules.ts';
 import { emptyTicket, type Locale, type Ticket, type TicketStatus } from '../domain/ticket.ts';
 import { findDialIntent, listActions } from '../adapters/call-actions-repo.ts';
-import { findCustomerIdByPhone } from '../adapters/directory-repo.ts';
+import { findCustomerIdByPhone } from '../adapters/customers-repo.ts';
 import { logger } from '../adapters/logger.ts';
 import { outboxEntry, publish, type OutboxEntry } from '../adapters/publisher.ts';
 import {

@@ -3,17 +3,18 @@
 import { ulid } from 'ulid';
 import { getCall } from '../adapters/calls-repo.ts';
 import { callIdsOfPhone, linkPastCalls, setCallCustomer } from '../adapters/call-customers-repo.ts';
-import { conflict, createCustomer, createEmployee, getCustomer, getEmployee, updateCustomer, updateEmployee } from '../adapters/directory-repo.ts';
+import { createCustomer, getCustomer, updateCustomer } from '../adapters/customers-repo.ts';
+import { createEmployee, getEmployee, updateEmployee } from '../adapters/employees-repo.ts';
 import type { Customer, Employee } from '../domain/directory.ts';
+import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
 import { normalizePhone } from '../domain/phone.ts';
-import { badRequest, notFound } from '../http/errors.ts';
 
-/** E.164 of every number (deduplicated); 400 naming the field for one that is not a phone number. */
+/** E.164 of every number (deduplicated); Invalid naming the field for one that is not a phone number. */
 export function normalizePhones(field: string, raw: readonly string[] | undefined, country: string): string[] {
   const out: string[] = [];
   for (const value of raw ?? []) {
     const { e164 } = normalizePhone(value, country);
-    if (!e164) throw badRequest(`${field}: "${value}" is not a phone number`, 'invalid_body');
+    if (!e164) throw new Invalid(`${field}: "${value}" is not a phone number`, 'invalid_body');
     if (!out.includes(e164)) out.push(e164);
   }
   return out;
@@ -58,7 +59,7 @@ export async function changeEmployee(tenant: string, country: string, id: string
     ...(b.accessLevel !== undefined ? { accessLevel: b.accessLevel } : {}),
     ...(b.active !== undefined ? { active: b.active } : {}),
   }));
-  if (!updated) throw notFound('employee not found');
+  if (!updated) throw new NotFound('employee not found');
   return updated;
 }
 
@@ -74,7 +75,7 @@ export interface CustomerInput {
 }
 
 async function checkResponsible(tenant: string, id: string | null | undefined): Promise<void> {
-  if (id && !(await getEmployee(tenant, id))) throw badRequest(`responsibleEmployeeId: no employee ${id}`, 'invalid_body');
+  if (id && !(await getEmployee(tenant, id))) throw new Invalid(`responsibleEmployeeId: no employee ${id}`, 'invalid_body');
 }
 
 export async function registerCustomer(tenant: string, country: string, b: CustomerInput & { fullName: string }, now = new Date().toISOString()): Promise<Customer> {
@@ -110,7 +111,7 @@ export async function changeCustomer(tenant: string, country: string, id: string
     if (b.customFields !== undefined) next.customFields = b.customFields;
     return next;
   });
-  if (!updated) throw notFound('customer not found');
+  if (!updated) throw new NotFound('customer not found');
   return updated;
 }
 
@@ -120,11 +121,11 @@ export async function changeCustomer(tenant: string, country: string, id: string
  */
 export async function linkCallToCustomer(tenant: string, callId: string, customerId: string, now = new Date().toISOString()): Promise<{ customer: Customer; linkedCalls: number }> {
   const call = await getCall(tenant, callId);
-  if (!call) throw notFound('call not found');
+  if (!call) throw new NotFound('call not found');
   const number = call.customerNumber;
-  if (!number) throw conflict('call: the caller\'s number is withheld or not a phone number; nothing to link');
+  if (!number) throw new Conflict('call: the caller\'s number is withheld or not a phone number; nothing to link');
   const current = await getCustomer(tenant, customerId);
-  if (!current) throw notFound(`customer ${customerId} not found`);
+  if (!current) throw new NotFound(`customer ${customerId} not found`);
   // Adding the phone links the number's ended calls (the phone-calls index) as part of the write.
   let customer = current;
   if (current.phones.includes(number)) await linkPastCalls(tenant, number, current.id);

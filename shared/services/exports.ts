@@ -1,31 +1,22 @@
-// CSV export (L4) of the call log and of the call report: who may export what, and the CSV text as
-// an async sequence of chunks, one per page of rows, so the export function writes it to its
-// response stream as it is read and memory stays flat however long the log is
-// (functions/export-csv.ts, docs/adr/0004-csv-export-streaming.md).
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+// CSV export (L4) of the call log and of the reports: the CSV text as an async sequence of chunks,
+// one per page of rows, so the export function writes it to its response stream as it is read and
+// memory stays flat however long the log is (functions/export-csv.ts,
+// docs/adr/0004-csv-export-streaming.md). Who may export what is decided before, at the edge
+// (shared/http/export-request.ts).
 import { BOM, csvHeader, csvRows, localTime, type CsvCell, type CsvColumn } from '../domain/csv.ts';
 import type { CallLogRow } from '../domain/call-log.ts';
-import type { CallMetrics, CallReport, HelpdeskReport } from '../domain/report.ts';
-import { requireRole, type RouteSpec } from '../http/api.ts';
-import { bearer, verifyToken, type Principal } from '../http/auth.ts';
-import { csvQueryFields, verifyExportToken } from '../http/export-token.ts';
-import { AppError, badRequest, notFound, unauthorized } from '../http/errors.ts';
-import { callLogFilterFields, listCallsRoute } from '../http/routes/core.ts';
-import { callReportQuery, callReportRoute, helpdeskReportQuery, helpdeskReportRoute } from '../http/routes/reports.ts';
-import { callLogFilters, callLogRows } from './call-log.ts';
+import type { CallMetrics, CallReport, CallReportQuery, HelpdeskReport, HelpdeskReportQuery } from '../domain/report.ts';
+import { callLogFilters, callLogRows, type CallLogQuery } from './call-log.ts';
 import { callReport, employeeNames, helpdeskReport } from './reports.ts';
 
 export interface ExportSettings {
   tenant: string;
-  authSecret: string;
   timeZone: string;
   country: string;
 }
 
-/** A checked export, ready to stream. */
-export interface CsvExport {
-  principal: Principal;
+/** A CSV file, ready to stream. */
+export interface CsvFile {
   filename: string;
   /** The CSV text in chunks (BOM and header first); pulled one chunk at a time. */
   chunks: AsyncIterable<string>;
@@ -33,16 +24,6 @@ export interface CsvExport {
 
 /** Rows per written chunk: one chunk is tens of KB, large enough to keep per-write overhead small. */
 const ROWS_PER_CHUNK = 200;
-
-const exportParams = {
-  bom: csvQueryFields.bom,
-  token: z.string().max(4096).optional().describe('Export token from the 303 of `GET /calls?format=csv`'),
-  format: z.literal('csv').optional(),
-};
-
-const callLogExportQuery = callLogFilterFields.extend(exportParams);
-const callReportExportQuery = callReportQuery.extend(exportParams);
-const helpdeskReportExportQuery = helpdeskReportQuery.extend(exportParams);
 
 /**
  * The call log's columns. Times are wall-clock time in the tenant's time zone; employees appear by id
@@ -148,77 +129,31 @@ export function exportFilename(kind: string, timeZone: string, from: string | un
   return `${kind}-${from ? day(from) : 'all'}-${day(to ?? now.toISOString())}.csv`;
 }
 
-/** The caller: the export token of a 303 (`?token=`), else an ordinary bearer token. 401 before anything else. */
-async function exportPrincipal(event: APIGatewayProxyEventV2, path: string, s: ExportSettings): Promise<Principal> {
-  const token = event.queryStringParameters?.['token'];
-  if (token !== undefined) return verifyExportToken(token, s.authSecret, s.tenant, path);
-  const auth = event.headers?.['authorization'];
-  if (!auth) throw unauthorized('an export needs ?token= (from the 303 of the API) or an Authorization: Bearer token');
-  return verifyToken(bearer(auth), s.authSecret, s.tenant);
+/** The call log (L1 filters), read page by page as the stream asks for more. */
+export async function callLogCsv(s: ExportSettings, query: Omit<CallLogQuery, 'limit' | 'cursor'>, bom: boolean): Promise<CsvFile> {
+  const filters = callLogFilters(query, s.country);
+  return {
+    filename: exportFilename('calls', s.timeZone, filters.from, filters.to),
+    chunks: csvChunks(callLogColumns(s.timeZone, await employeeNames(s.tenant)), callLogRows(s.tenant, filters), bom),
+  };
 }
 
-function parseQuery<S extends z.ZodType>(schema: S, event: APIGatewayProxyEventV2): z.output<S> {
-  const parsed = schema.safeParse(event.queryStringParameters ?? {});
-  if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '), 'invalid_query');
-  return parsed.data;
+// A report is a few thousand rows at most (one per bucket or group): read whole, then written.
+
+export async function callReportCsv(s: ExportSettings, query: CallReportQuery, bom: boolean): Promise<CsvFile> {
+  const report = await callReport({ id: s.tenant, timeZone: s.timeZone }, query);
+  const { columns, rows } = callReportTable(report);
+  return {
+    filename: exportFilename(report.groupBy ? `call-report-by-${report.groupBy}` : 'call-report', s.timeZone, report.from, report.to),
+    chunks: csvChunks(columns, inMemory(rows), bom),
+  };
 }
 
-interface ExportRoute {
-  /** The API route whose data this exports: its path names the export, its roles decide who may. */
-  spec: RouteSpec;
-  plan(event: APIGatewayProxyEventV2, s: ExportSettings): Promise<Omit<CsvExport, 'principal'>>;
-}
-
-const routes: ExportRoute[] = [
-  {
-    spec: listCallsRoute,
-    async plan(event, s) {
-      const q = parseQuery(callLogExportQuery, event);
-      const filters = callLogFilters(q, s.country);
-      return {
-        filename: exportFilename('calls', s.timeZone, filters.from, filters.to),
-        chunks: csvChunks(callLogColumns(s.timeZone, await employeeNames(s.tenant)), callLogRows(s.tenant, filters), q.bom === 'true'),
-      };
-    },
-  },
-  {
-    // A report is a few thousand rows at most (one per bucket or group): read whole, then written.
-    spec: callReportRoute,
-    async plan(event, s) {
-      const { bom, token: _token, format: _format, ...query } = parseQuery(callReportExportQuery, event);
-      const report = await callReport({ id: s.tenant, timeZone: s.timeZone }, query);
-      const { columns, rows } = callReportTable(report);
-      return {
-        filename: exportFilename(report.groupBy ? `call-report-by-${report.groupBy}` : 'call-report', s.timeZone, report.from, report.to),
-        chunks: csvChunks(columns, inMemory(rows), bom === 'true'),
-      };
-    },
-  },
-  {
-    spec: helpdeskReportRoute,
-    async plan(event, s) {
-      const { bom, token: _token, format: _format, groupBy, ...query } = parseQuery(helpdeskReportExportQuery, event);
-      const report = await helpdeskReport({ id: s.tenant, timeZone: s.timeZone }, query);
-      const { columns, rows } = helpdeskReportTable(report, groupBy);
-      return {
-        filename: exportFilename(groupBy ? 'helpdesk-report-by-employee' : 'helpdesk-report', s.timeZone, report.from, report.to),
-        chunks: csvChunks(columns, inMemory(rows), bom === 'true'),
-      };
-    },
-  },
-];
-
-/**
- * Checks an export request in the order every endpoint does, all before the first CSV byte:
- * path (404), method (405), caller (401), role (403), query (400).
- */
-export async function prepareExport(event: APIGatewayProxyEventV2, s: ExportSettings): Promise<CsvExport> {
-  const path = event.rawPath.replace(/\/+$/, '') || '/';
-  const route = routes.find((r) => r.spec.path === path);
-  if (!route) throw notFound(`no export at ${path}; exports: ${routes.map((r) => r.spec.path).join(', ')}`);
-  const method = event.requestContext.http.method;
-  if (method !== 'GET') throw new AppError(405, 'method_not_allowed', 'exports are read with GET');
-  const principal = await exportPrincipal(event, path, s);
-  requireRole(principal, route.spec.roles);
-  return { principal, ...(await route.plan(event, s)) };
+export async function helpdeskReportCsv(s: ExportSettings, query: HelpdeskReportQuery, bom: boolean): Promise<CsvFile> {
+  const report = await helpdeskReport({ id: s.tenant, timeZone: s.timeZone }, query);
+  const { columns, rows } = helpdeskReportTable(report, query.groupBy);
+  return {
+    filename: exportFilename(query.groupBy ? 'helpdesk-report-by-employee' : 'helpdesk-report', s.timeZone, report.from, report.to),
+    chunks: csvChunks(columns, inMemory(rows), bom),
+  };
 }

@@ -5,11 +5,13 @@ import { callIdFor } from '../domain/call-id.ts';
 import { buildEmployeeMatcher } from '../domain/employee-match.ts';
 import { callTransitions, reduceCall } from '../domain/reduce-call.ts';
 import { clearCallOutbox, loadCallRecord, saveCallRecord } from '../adapters/calls-repo.ts';
-import { listEmployees } from '../adapters/directory-repo.ts';
+import { listEmployees } from '../adapters/employees-repo.ts';
 import { outboxEntry, publish, type OutboxEntry } from '../adapters/publisher.ts';
+import { retry, tryAgain } from '../adapters/retry.ts';
 import { callEvents } from '../events/catalog.ts';
 
-const MAX_ATTEMPTS = 8;
+/** Another delivery of the same call saved first: re-read it and merge again. */
+const SAVE_RACE = { attempts: 8, baseMs: 10, capMs: 200 };
 
 export interface RecordResult {
   callId: string;
@@ -37,7 +39,7 @@ export async function replaceCallEvents(tenant: string, country: string, callId:
 }
 
 async function recordForCall(tenant: string, country: string, callId: string, incoming: CanonicalEvent[], mode: 'merge' | 'replace' = 'merge'): Promise<RecordResult> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  return retry({ ...SAVE_RACE, giveUp: () => new Error(`call ${callId}: too much contention after ${SAVE_RACE.attempts} attempts`) }, async () => {
     const rec = await loadCallRecord(tenant, callId);
     const known = new Set(mode === 'merge' ? rec.events.map((e) => e.key) : []);
     const fresh = dedupe(incoming.filter((e) => !known.has(e.key)));
@@ -50,11 +52,10 @@ async function recordForCall(tenant: string, country: string, callId: string, in
     const all = mode === 'merge' ? [...rec.events, ...fresh] : fresh;
     const call = reduceCall(all, { tenantId: tenant, country, matchEmployee }, callId);
     const outbox = [...rec.outbox, ...entriesFor(tenant, rec.call, call, rec.version + 1)];
-    if (!(await saveCallRecord(tenant, call, all, outbox, rec.version))) continue;
+    if (!(await saveCallRecord(tenant, call, all, outbox, rec.version))) return tryAgain;
     const published = await flush(tenant, callId, rec.version + 1, outbox);
     return { callId, changed: outbox.length > rec.outbox.length, published };
-  }
-  throw new Error(`call ${callId}: too much contention after ${MAX_ATTEMPTS} attempts`);
+  });
 }
 
 function dedupe(events: CanonicalEvent[]): CanonicalEvent[] {

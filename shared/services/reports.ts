@@ -1,10 +1,20 @@
 // Reports from the aggregates (L2, L3, L5): one Query per dimension over the bucket range, then the
 // pure assembly (shared/domain/report.ts). `callReport` is also what the CSV export renders.
-import { assembleCallReport, assembleHelpdeskReport, reportRange, ReportRangeError, type CallReport, type HelpdeskReport, type ReportRange } from '../domain/report.ts';
-import { listEmployees } from '../adapters/directory-repo.ts';
+import { Invalid } from '../domain/errors.ts';
+import {
+  assembleCallReport,
+  assembleHelpdeskReport,
+  reportRange,
+  ReportRangeError,
+  type CallReport,
+  type CallReportQuery,
+  type HelpdeskReport,
+  type HelpdeskReportQuery,
+  type ReportQuery,
+  type ReportRange,
+} from '../domain/report.ts';
+import { listEmployees } from '../adapters/employees-repo.ts';
 import { queryBuckets } from '../adapters/stats-repo.ts';
-import { badRequest } from '../http/errors.ts';
-import type { CallReportQuery, HelpdeskReportQuery } from '../http/routes/reports.ts';
 
 export interface ReportTenant {
   id: string;
@@ -14,13 +24,13 @@ export interface ReportTenant {
 
 /** A JSON report too large for one Lambda response (see `boundedJson`): the CSV export streams any size. */
 export const reportTooLarge = (bytes: number) =>
-  badRequest(`the report would be ${(bytes / 1e6).toFixed(1)} MB, over what one response carries: use a shorter range, granularity=day, or format=csv (streamed)`, 'report_too_large');
+  new Invalid(`the report would be ${(bytes / 1e6).toFixed(1)} MB, over what one response carries: use a shorter range, granularity=day, or format=csv (streamed)`, 'report_too_large');
 
-function rangeOf(tenant: ReportTenant, q: { from: string; to: string; granularity: 'hour' | 'day' }): ReportRange {
+function rangeOf(tenant: ReportTenant, q: ReportQuery): ReportRange {
   try {
     return reportRange(q.from, q.to, q.granularity, tenant.timeZone);
   } catch (err) {
-    if (err instanceof ReportRangeError) throw badRequest(err.message, 'invalid_range');
+    if (err instanceof ReportRangeError) throw new Invalid(err.message, 'invalid_range');
     throw err;
   }
 }

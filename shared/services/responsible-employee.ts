@@ -1,5 +1,6 @@
 // E3: which employee is responsible for a caller's number (providers' "contact" requests, GET /lookup).
-import { findCustomerByPhone, listEmployees } from '../adapters/directory-repo.ts';
+import { findCustomerByPhone } from '../adapters/customers-repo.ts';
+import { listEmployees } from '../adapters/employees-repo.ts';
 import type { Customer } from '../domain/directory.ts';
 import { normalizePhone } from '../domain/phone.ts';
 import type { LookupEmployee } from '../providers/provider.ts';

@@ -1,14 +1,15 @@
 // Facts of a rule event (customer, employee, call, ticket) and the dry run of a rule against a stored
 // call or ticket. Reads only: the admin API (manage-rules) uses this without the side-effect adapters.
 import { getCall } from '../adapters/calls-repo.ts';
-import { findCustomerByPhone, getCustomer, listEmployees } from '../adapters/directory-repo.ts';
+import { findCustomerByPhone, getCustomer } from '../adapters/customers-repo.ts';
+import { listEmployees } from '../adapters/employees-repo.ts';
 import { getTicketRecord } from '../adapters/tickets-repo.ts';
 import type { TenantConfig } from '../config.ts';
 import type { Call } from '../domain/call.ts';
 import type { Customer, Employee } from '../domain/directory.ts';
+import { NotFound } from '../domain/errors.ts';
 import { evaluateRule, type Evaluation, type Facts, type Rule, type RuleEvent } from '../domain/rules.ts';
 import type { Ticket } from '../domain/ticket.ts';
-import { notFound } from '../http/errors.ts';
 
 export interface TriggerContext {
   tenant: string;
@@ -97,11 +98,11 @@ export async function dryRun(ctx: TriggerContext, rule: Pick<Rule, 'event' | 'co
   let input: RuleEventInput;
   if (source.callId) {
     const call = await getCall(ctx.tenant, source.callId);
-    if (!call) throw notFound('call not found');
+    if (!call) throw new NotFound('call not found');
     input = { event, eventKey: 'dry-run', call, ticket: null };
   } else {
     const record = source.ticketId ? await getTicketRecord(ctx.tenant, source.ticketId) : null;
-    if (!record) throw notFound('ticket not found');
+    if (!record) throw new NotFound('ticket not found');
     input = { event, eventKey: 'dry-run', call: null, ticket: { ...record.ticket, previousStatus: null } };
   }
   const facts = await buildFacts(ctx, input);

@@ -3,7 +3,8 @@
 // is evaluated (pure, shared/domain/rules.ts) and the actions of the matching ones run, each at most
 // once per (rule, event) behind a marker (outbound HTTP: pending → done, see docs/triggers-rules.md).
 import { notifyEmployees } from '../adapters/agent-notifier.ts';
-import { findCustomerByPhone, listEmployees } from '../adapters/directory-repo.ts';
+import { findCustomerByPhone } from '../adapters/customers-repo.ts';
+import { listEmployees } from '../adapters/employees-repo.ts';
 import { logger } from '../adapters/logger.ts';
 import { publish } from '../adapters/publisher.ts';
 import { claimAction, completeAction, listRules, previousTicketStatus, reserveActionId, type ClaimMode } from '../adapters/rules-repo.ts';

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { RouteSpec } from '../api.ts';
 import { csvQueryFields, csvRedirects } from '../export-token.ts';
-import { MAX_RANGE_DAYS } from '../../domain/report.ts';
+import { MAX_RANGE_DAYS, type CallReportQuery, type HelpdeskReportQuery } from '../../domain/report.ts';
 
 /** Analysts read reports; admins may do everything. */
 const analysts = ['analyst'] as const satisfies RouteSpec['roles'];
@@ -25,8 +25,7 @@ export const callReportQuery = z.strictObject({
   ...rangeQuery,
   groupBy: z.enum(['employee', 'line']).optional().describe('Also report per employee, or per line (the company number of the call)'),
   ...csvQueryFields,
-});
-export type CallReportQuery = z.infer<typeof callReportQuery>;
+}) satisfies z.ZodType<CallReportQuery>;
 
 export const helpdeskReportQuery = z.strictObject({
   ...rangeQuery,
@@ -35,8 +34,7 @@ export const helpdeskReportQuery = z.strictObject({
     .optional()
     .describe('CSV only: the per-employee table (best in team) instead of the time series; JSON always carries both'),
   ...csvQueryFields,
-});
-export type HelpdeskReportQuery = z.infer<typeof helpdeskReportQuery>;
+}) satisfies z.ZodType<HelpdeskReportQuery>;
 
 const average = z.number().nullable();
 const callMetrics = z.object({
