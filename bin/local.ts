@@ -1,17 +1,19 @@
-// `npm start [-- --port 3000 --ws-port 3001 --persist DIR --tenant NAME --tenant-config FILE --chaos duplicate,shuffle]`
+// `npm start [-- --port 3000 --ws-port 3001 --console-port 8080 --persist DIR --tenant NAME --tenant-config FILE --chaos duplicate,shuffle]`
 // Runs the tenant's whole stack on this machine; Ctrl-C stops everything, DynamoDB Local included.
-// `npm run dev` is the same with `--watch`: source changes re-synthesize and reload the changed functions.
+// `npm run dev` is the same with `--watch`: source changes re-synthesize and reload the changed functions, and rebuild the console.
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { JavaMissingError } from '../local/dynamodb-local.ts';
 import { DEAD_LETTER_FILE } from '../local/eventbridge/delivery.ts';
+import { watchConsole } from '../local/console-build.ts';
 import { startDevLoop, WATCHED, type DevLoop } from '../local/reload.ts';
-import { startTenant, writeLocalInfo } from '../local/start.ts';
+import { startTenant, writeLocalInfo, type LocalInfo } from '../local/start.ts';
 
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '3000' },
     'ws-port': { type: 'string', default: '3001' },
+    'console-port': { type: 'string', default: '8080' },
     'events-port': { type: 'string', default: '0' },
     persist: { type: 'string' },
     tenant: { type: 'string' },
@@ -36,10 +38,16 @@ if (unknownChaos.length > 0) {
 }
 const chaos = Object.fromEntries(chaosSwitches.map((s) => [s, true])) as Partial<Record<ChaosSwitch, boolean>>;
 
+/** Who can log in to the console: the demo employees by extension, and the admin. */
+function consoleLogins(info: LocalInfo): string {
+  return [...Object.keys(info.tokens.agents).map((ext) => `agent ${ext}`), 'admin'].join(', ');
+}
+
 try {
   const { runtime, info } = await startTenant({
     httpPort: Number(values.port),
     wsPort: Number(values['ws-port']),
+    console: { port: Number(values['console-port']) },
     eventsPort: Number(values['events-port']),
     skipSynth: values['no-synth'],
     ...(values.persist ? { persistDir: values.persist } : {}),
@@ -52,6 +60,7 @@ try {
   console.log(
     [
       `ringdesk is running for tenant "${info.tenant}"${values.persist ? ` (data kept in ${values.persist})` : ' (in memory)'}`,
+      `  console         ${info.consoleUrl}  (demo logins: ${consoleLogins(info)})`,
       `  HTTP API        ${info.httpUrl}`,
       `  WebSocket       ${info.wsUrl}?token=<agent token>`,
       `  @connections    ${info.wsManagementUrl}`,
@@ -67,12 +76,14 @@ try {
     ].join('\n'),
   );
   let dev: DevLoop | null = null;
+  let consoleWatch: { close(): void } | null = null;
   if (values.watch) {
+    consoleWatch = watchConsole();
     dev = startDevLoop(runtime, {
       ...(values.tenant ? { tenant: values.tenant } : {}),
       ...(values['tenant-config'] ? { tenantConfigFile: values['tenant-config'] } : {}),
     });
-    console.log(`[dev] watching ${WATCHED.join(', ')}: changed functions are reloaded in place (data and WebSocket connections stay)`);
+    console.log(`[dev] watching ${WATCHED.join(', ')}: changed functions are reloaded in place (data and WebSocket connections stay); web/ is rebuilt on change`);
   }
   let stopping = false;
   const stop = async (signal: string) => {
@@ -80,6 +91,7 @@ try {
     stopping = true;
     console.log(`\n${signal}: stopping…`);
     dev?.close();
+    consoleWatch?.close();
     await runtime.stop();
     process.exit(0);
   };

@@ -5,8 +5,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTenantConfig, type TenantConfig } from '#shared/config.ts';
+import type { ConsoleConfig, DemoLogin } from '#shared/console-config.ts';
+import { ensureConsoleBuilt, WEB_DIST } from './console-build.ts';
+import { startConsoleServer } from './console-server.ts';
 import { startLocalRuntime, type LocalRuntime, type RuntimeOptions } from './runtime.ts';
-import { seedTenant, type LocalTokens } from './seed.ts';
+import { demoEmployees, seedTenant, type LocalTokens } from './seed.ts';
 
 // The local tools run on Node ≥ 20.19; functions on AWS run nodejs22.x. Silence the SDK's Node 20 notice.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -26,6 +29,8 @@ export interface LocalInfo {
   tenant: string;
   tokens: LocalTokens;
   webhooks: Record<string, string>;
+  /** The agent console (web/), when started with `console`. */
+  consoleUrl?: string;
 }
 
 export interface StartOptions extends Partial<Omit<RuntimeOptions, 'stackName' | 'outDir'>> {
@@ -34,6 +39,8 @@ export interface StartOptions extends Partial<Omit<RuntimeOptions, 'stackName' |
   /** Skip `cdk synth` (the assembly in outDir is already fresh). */
   skipSynth?: boolean;
   outDir?: string;
+  /** Serve the agent console (built first when its build is missing or stale) on this port (0: any free one). */
+  console?: { port: number };
 }
 
 export interface SynthOptions {
@@ -68,6 +75,16 @@ function tenantConfigOf(runtime: LocalRuntime): TenantConfig {
   const fn = runtime.model.functions.find((f) => f.environment['TENANT_CONFIG']);
   if (!fn) throw new Error('no function of the stack has TENANT_CONFIG');
   return parseTenantConfig(String(fn.environment['TENANT_CONFIG']));
+}
+
+/** The console's config.json: this stack's URLs and, until people log in through Cognito, the demo logins. */
+export function consoleConfigOf(info: Pick<LocalInfo, 'httpUrl' | 'wsUrl' | 'tokens'>, config: TenantConfig): ConsoleConfig {
+  const employees = config.tenant === 'demo' ? demoEmployees : [];
+  const logins: DemoLogin[] = employees
+    .filter((e) => info.tokens.agents[e.extension])
+    .map((e) => ({ employeeId: e.id, name: e.fullName, role: e.accessLevel, extension: e.extension, token: info.tokens.agents[e.extension]! }));
+  logins.push({ employeeId: 'admin', name: 'Admin', role: 'admin', extension: null, token: info.tokens.admin });
+  return { apiUrl: info.httpUrl, wsUrl: info.wsUrl, tenant: config.tenant, locale: config.locale, auth: { mode: 'demo', logins } };
 }
 
 function webhookUrls(httpUrl: string, config: TenantConfig): Record<string, string> {
@@ -110,6 +127,17 @@ export async function startTenant(opts: StartOptions = {}): Promise<{ runtime: L
       tokens,
       webhooks: webhookUrls(runtime.httpUrl, config),
     };
+    if (opts.console) {
+      await ensureConsoleBuilt();
+      const site = await startConsoleServer({ port: opts.console.port, root: WEB_DIST, config: consoleConfigOf(info, config) });
+      info.consoleUrl = site.url;
+      // Stopping the runtime stops the console with it, so every caller's one stop() still suffices.
+      const stopRuntime = runtime.stop;
+      runtime.stop = async () => {
+        await site.close();
+        await stopRuntime();
+      };
+    }
     return { runtime, info, config };
   } catch (err) {
     await runtime.stop();

@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
+import { agentMessageSchema } from '#shared/events/agent-messages.ts';
 import { startTenant, type LocalInfo } from '../../local/start.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 
@@ -17,11 +18,22 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(opts: { chaos?: { duplicate?: boolean; shuffle?: boolean }; tenantConfigFile?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { chaos?: { duplicate?: boolean; shuffle?: boolean }; tenantConfigFile?: string; /** Serve the agent console too (`info.consoleUrl`). */ console?: boolean } = {},
+): Promise<Harness> {
   // Another tenant's settings are baked into its template: synthesized into a temp dir first (~30 s).
-  const { tenantConfigFile, ...rest } = opts;
+  const { tenantConfigFile, console: withConsole, ...rest } = opts;
   const tenant = tenantConfigFile ? { tenantConfigFile, outDir: mkdtempSync(join(tmpdir(), 'ringdesk-tenant-')) } : { skipSynth: true, tenant: 'demo' };
-  const { runtime, info } = await startTenant({ ...tenant, httpPort: 0, wsPort: 0, retryDelaysMs: [100, 200], logLevel: 'ERROR', metricsDisabled: true, ...rest });
+  const { runtime, info } = await startTenant({
+    ...tenant,
+    httpPort: 0,
+    wsPort: 0,
+    retryDelaysMs: [100, 200],
+    logLevel: 'ERROR',
+    metricsDisabled: true,
+    ...(withConsole ? { console: { port: 0 } } : {}),
+    ...rest,
+  });
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: info.dynamodbUrl, region: info.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
   return { runtime, info, ddb, stop: () => runtime.stop() };
 }
@@ -102,6 +114,8 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | u
 export interface AgentSocket {
   ws: WebSocket;
   messages: Record<string, unknown>[];
+  /** Frames that are not an agent message of shared/events/agent-messages.ts: `next` and `close` fail on any. */
+  invalid: string[];
   next(type: string, match?: (m: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
@@ -110,19 +124,31 @@ export function openAgent(info: LocalInfo, token: string): Promise<AgentSocket> 
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${info.wsUrl}?token=${encodeURIComponent(token)}`);
     const messages: Record<string, unknown>[] = [];
+    const invalid: string[] = [];
     const waiters: (() => void)[] = [];
+    // Every frame any system test receives is checked against the schemas: the suite is the drift test of the senders.
     ws.on('message', (data) => {
-      messages.push(JSON.parse(String(data)) as Record<string, unknown>);
+      const message = JSON.parse(String(data)) as Record<string, unknown>;
+      const parsed = agentMessageSchema.safeParse(message);
+      if (!parsed.success) invalid.push(`${String(data)}\n${parsed.error.message}`);
+      messages.push(message);
       waiters.splice(0).forEach((w) => w());
     });
+    const schemaError = () => new Error(`agent message(s) not matching shared/events/agent-messages.ts:\n${invalid.join('\n')}`);
     ws.once('error', reject);
     ws.once('open', () =>
       resolve({
         ws,
         messages,
+        invalid,
         next(type, match = () => true, timeoutMs = 10_000) {
           return new Promise((res, rej) => {
             const check = () => {
+              if (invalid.length > 0) {
+                clearTimeout(timer);
+                rej(schemaError());
+                return;
+              }
               const found = messages.find((m) => m['type'] === type && match(m));
               if (found) {
                 clearTimeout(timer);
@@ -133,7 +159,10 @@ export function openAgent(info: LocalInfo, token: string): Promise<AgentSocket> 
             check();
           });
         },
-        close: () => new Promise((r) => (ws.readyState === WebSocket.CLOSED ? r() : (ws.once('close', () => r()), ws.close()))),
+        close: () =>
+          new Promise<void>((r) => (ws.readyState === WebSocket.CLOSED ? r() : (ws.once('close', () => r()), ws.close()))).then(() => {
+            if (invalid.length > 0) throw schemaError();
+          }),
       }),
     );
   });

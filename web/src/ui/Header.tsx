@@ -29,10 +29,10 @@ export function Header(props: { login: DemoLogin; path: string; live: LiveState;
           {props.login.name}
           <span class="role">{t(`role.${props.login.role}`)}</span>
         </span>
-        <button type="button" class="secondary" onClick={props.onLogout}>
-          {t('header.logout')}
-        </button>
       </div>
+      <button type="button" class="secondary logout" onClick={props.onLogout}>
+        {t('header.logout')}
+      </button>
     </header>
   );
 }

@@ -1,0 +1,206 @@
+// The agent console in Debian's chromium against the whole local stack: PBX webhooks go to the local
+// runtime, the test clicks like an agent and asserts what is on the screen (controls by role and label).
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, callIdValue, postZammad, randomNumber, useHarness, waitFor } from '../system/harness.ts';
+import { launchBrowser, LAPTOP, PHONE, type Browser } from './browser.ts';
+
+const LINE = '+74951234567';
+const IVAN = { number: '+79161234567', name: 'Ivan Petrov', company: 'Romashka LLC' };
+
+const h = useHarness({ console: true });
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A fresh page logged in through the demo login, once the live connection is up. */
+async function logIn(name: string, viewport = LAPTOP): Promise<Page> {
+  const page = await browser.newPage(viewport);
+  page.setDefaultTimeout(15_000);
+  await page.goto(h.info.consoleUrl!);
+  await page.evaluate('localStorage.clear()'); // the profile is shared by the pages of this file
+  await page.reload();
+  await page.getByRole('button', { name: `Log in as ${name}` }).click();
+  await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+  return page;
+}
+
+const popupOf = (page: Page, number: string) => page.getByRole('dialog').filter({ hasText: number });
+
+async function ring(number: string, users: string[]): Promise<string> {
+  const callId = callIdValue();
+  expect((await postZammad(h.info, { event: 'newCall', direction: 'in', from: number, to: LINE, callId, user: users })).status).toBe(200);
+  return callId;
+}
+async function answer(number: string, callId: string, extension: string): Promise<void> {
+  expect((await postZammad(h.info, { event: 'answer', direction: 'in', from: number, to: LINE, callId, answeringNumber: extension })).status).toBe(200);
+}
+async function hangUp(number: string, callId: string, cause: 'normalClearing' | 'noAnswer'): Promise<void> {
+  expect((await postZammad(h.info, { event: 'hangup', direction: 'in', from: number, to: LINE, callId, cause })).status).toBe(200);
+}
+
+describe('agent console: calls', () => {
+  it('N1, N3, M1: the pop-up shows the caller and the customer card on newCall, collapses on hang-up; the missed call is a red handset', async () => {
+    const page = await logIn('Anna Smirnova');
+    const callId = await ring(IVAN.number, ['Anna Smirnova']);
+    const popup = popupOf(page, IVAN.number);
+    await popup.waitFor();
+    expect(await popup.getByRole('heading', { name: 'Incoming call' }).isVisible()).toBe(true);
+    expect(await popup.getByText(IVAN.name).isVisible()).toBe(true);
+    expect(await popup.getByText(IVAN.company).isVisible()).toBe(true);
+    expect(await popup.getByText('Ringing').isVisible()).toBe(true);
+
+    await hangUp(IVAN.number, callId, 'noAnswer');
+    await popup.waitFor({ state: 'detached' });
+    // M1: the missed call's ticket, red handset, open. It has no assignee, so nothing is pushed for it:
+    // the list is refreshed as an agent would.
+    const row = page.getByRole('row').filter({ hasText: IVAN.number }).filter({ has: page.getByRole('img', { name: 'Missed call' }) });
+    await waitFor('the missed-call ticket in the list', async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.waitForTimeout(300);
+      return (await row.count()) > 0;
+    });
+    expect(await row.first().getByText('Open').isVisible()).toBe(true);
+    await page.close();
+  });
+
+  it('N3: answered by a colleague, the pop-up collapses', async () => {
+    const page = await logIn('Anna Smirnova');
+    const number = randomNumber();
+    const callId = await ring(number, ['Anna Smirnova', 'Boris Ivanov']);
+    await popupOf(page, number).waitFor();
+    await answer(number, callId, '102');
+    await popupOf(page, number).waitFor({ state: 'detached' });
+    await hangUp(number, callId, 'normalClearing');
+    await page.close();
+  });
+
+  it('N2, T6: an unknown caller is found among the customers and linked; the number joins the customer', async () => {
+    const name = `Olga Linkova ${Date.now()}`;
+    const created = await fetch(`${h.info.httpUrl}/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.info.tokens.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ fullName: name, company: 'Vasilek JSC' }),
+    });
+    expect(created.status).toBe(201);
+    const customer = (await created.json()) as { id: string };
+
+    const page = await logIn('Anna Smirnova');
+    const number = randomNumber();
+    const callId = await ring(number, ['Anna Smirnova']);
+    const popup = popupOf(page, number);
+    await popup.getByText('Unknown number').waitFor();
+    await answer(number, callId, '101');
+    await popup.getByText('In conversation').waitFor();
+
+    await popup.getByRole('button', { name: 'Find a customer to link' }).click();
+    await popup.getByLabel('Search customers').fill(name.split(' ').slice(0, 2).join(' '));
+    await popup.getByRole('button', { name: 'Search', exact: true }).click();
+    await popup.getByRole('button', { name: `Link ${name}` }).click();
+    await popup.getByText('Unknown number').waitFor({ state: 'detached' });
+    expect(await popup.getByRole('definition').filter({ hasText: name }).isVisible()).toBe(true);
+    expect(await popup.getByRole('definition').filter({ hasText: 'Vasilek JSC' }).isVisible()).toBe(true);
+    const linked = await api<{ phones: string[] }>(h.info, `/customers/${customer.id}`);
+    expect(linked.body.phones).toContain(number);
+
+    // The agent worked in the pop-up: it stays after the call, marked ended, until closed.
+    await hangUp(number, callId, 'normalClearing');
+    await popup.getByText('Call ended').waitFor();
+    await popup.getByRole('button', { name: 'Close' }).click();
+    await popup.waitFor({ state: 'detached' });
+    await page.close();
+  });
+
+  it('T1: a ticket created during the call is pending after hang-up, in the list and on its page', async () => {
+    const page = await logIn('Anna Smirnova');
+    const number = randomNumber();
+    const subject = `Delivery question ${Date.now()}`;
+    const callId = await ring(number, ['Anna Smirnova']);
+    const popup = popupOf(page, number);
+    await popup.waitFor();
+    await answer(number, callId, '101');
+    await popup.getByRole('button', { name: 'Create a ticket' }).click();
+    await popup.getByLabel('Subject').fill(subject);
+    await popup.getByLabel('What was the call about').fill('Asked when the order arrives');
+    await popup.getByRole('button', { name: 'Save ticket' }).click();
+    await popup.getByText('Ticket created').waitFor();
+
+    await hangUp(number, callId, 'normalClearing');
+    await popup.waitFor({ state: 'detached' });
+    const row = page.getByRole('row').filter({ hasText: subject });
+    await row.getByText('Pending').waitFor();
+    expect(await row.getByText(number).isVisible()).toBe(true);
+
+    await row.getByRole('link', { name: subject }).click();
+    await page.getByRole('heading', { level: 1, name: subject }).waitFor();
+    expect(await page.getByText('Asked when the order arrives').isVisible()).toBe(true);
+    await page.getByLabel('Status').selectOption('closed');
+    await page.getByRole('button', { name: 'Change status' }).click();
+    await page.locator('.ticket-head').getByText('Closed').waitFor();
+    const ticket = await waitFor('the closed ticket', async () => {
+      const list = await api<{ items: { subject: string; status: string }[] }>(h.info, '/tickets?status=closed&limit=200');
+      return list.body.items.find((t) => t.subject === subject);
+    });
+    expect(ticket.status).toBe('closed');
+    await page.close();
+  });
+});
+
+describe('agent console: access, languages, screens', () => {
+  it('C2: an agent sees no admin pages in the navigation, and a direct URL says not allowed; an admin sees them', async () => {
+    const page = await logIn('Anna Smirnova');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Tickets' }).waitFor();
+    expect(await nav.getByRole('link', { name: 'Employees' }).count()).toBe(0);
+    await page.goto(`${h.info.consoleUrl}/employees`);
+    await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
+    expect(await page.getByRole('table').count()).toBe(0);
+    await page.close();
+
+    const admin = await logIn('Admin');
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Employees' }).click();
+    await admin.getByRole('cell', { name: 'Anna Smirnova' }).waitFor();
+    await admin.close();
+  });
+
+  it("C4: the tenant's language is the default; the header switches to Russian and back", async () => {
+    const page = await logIn('Anna Smirnova');
+    await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+    await page.getByLabel('Language').selectOption('ru');
+    await page.getByRole('heading', { name: 'Обращения' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Выйти' }).isVisible()).toBe(true);
+    expect(await page.evaluate('document.documentElement.lang')).toBe('ru');
+    await page.getByLabel('Язык').selectOption('en');
+    await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+    await page.close();
+  });
+
+  for (const [label, viewport] of [
+    ['1280×800', LAPTOP],
+    ['390×844', PHONE],
+  ] as const) {
+    it(`C4: at ${label} the console has no horizontal scroll and the pop-up is in view`, async () => {
+      const page = await logIn('Anna Smirnova', viewport);
+      await page.getByRole('table').or(page.getByText('No tickets.')).first().waitFor();
+      const number = randomNumber();
+      const callId = await ring(number, ['Anna Smirnova']);
+      const popup = popupOf(page, number);
+      await popup.waitFor();
+      const box = (await popup.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
+      expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
+      const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      expect(overflow).toBe(0);
+      await hangUp(number, callId, 'noAnswer');
+      await popup.waitFor({ state: 'detached' });
+      await page.close();
+    });
+  }
+});
