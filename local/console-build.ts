@@ -1,10 +1,11 @@
 // Builds the console (web/) with Vite when its build is missing or older than its sources, and keeps
 // it rebuilt on change for `npm run dev`. Vite runs in a child process: the runtime stays responsive.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 export const WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
 export const WEB_DIST = join(WEB_ROOT, 'dist');
@@ -48,4 +49,36 @@ export async function ensureConsoleBuilt(): Promise<boolean> {
 export function watchConsole(): { close(): void } {
   const child = vite(['build', '--watch', '--logLevel', 'warn']);
   return { close: () => void child.kill('SIGTERM') };
+}
+
+interface ManifestChunk {
+  file: string;
+  css?: string[];
+  imports?: string[];
+  isEntry?: boolean;
+}
+
+/**
+ * Gzipped bytes of what a first visit loads: the entry chunk with its static imports and their CSS
+ * (lazy chunks excluded), from the build's manifest. The budget is 150 KB (ADR 0005).
+ */
+export function consoleInitialSize(dist = WEB_DIST): { js: number; css: number; total: number } {
+  const manifest = JSON.parse(readFileSync(join(dist, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
+  const files = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk || files.has(chunk.file)) return;
+    files.add(chunk.file);
+    for (const css of chunk.css ?? []) files.add(css);
+    for (const dep of chunk.imports ?? []) visit(dep);
+  };
+  for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry) visit(key);
+  let js = 0;
+  let css = 0;
+  for (const file of files) {
+    const size = gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;
+    if (file.endsWith('.css')) css += size;
+    else js += size;
+  }
+  return { js, css, total: js + css };
 }

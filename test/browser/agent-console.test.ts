@@ -2,6 +2,7 @@
 // runtime, the test clicks like an agent and asserts what is on the screen (controls by role and label).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleInitialSize } from '../../local/console-build.ts';
 import { api, callIdValue, postZammad, randomNumber, useHarness, waitFor } from '../system/harness.ts';
 import { launchBrowser, LAPTOP, PHONE, type Browser } from './browser.ts';
 
@@ -152,6 +153,13 @@ describe('agent console: calls', () => {
 });
 
 describe('agent console: access, languages, screens', () => {
+  it('C1: what a first visit loads (entry JS and CSS) stays within the 150 KB gzipped budget', () => {
+    const size = consoleInitialSize();
+    console.info(`console initial bundle: ${size.js} B JS + ${size.css} B CSS gzipped = ${size.total} B`);
+    expect(size.js).toBeGreaterThan(0);
+    expect(size.total).toBeLessThanOrEqual(150 * 1024);
+  });
+
   it('C2: an agent sees no admin pages in the navigation, and a direct URL says not allowed; an admin sees them', async () => {
     const page = await logIn('Anna Smirnova');
     const nav = page.getByRole('navigation', { name: 'Main' });
