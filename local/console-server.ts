@@ -21,13 +21,15 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+const HTML_TYPE = 'text/html; charset=utf-8';
 const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
+  '.html': HTML_TYPE,
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
+  '.json': JSON_TYPE,
+  '.map': JSON_TYPE,
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
@@ -58,7 +60,7 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, type: s
 
 export async function startConsoleServer(opts: ConsoleServerOptions): Promise<ConsoleServer> {
   const host = opts.host ?? '127.0.0.1';
-  const root = normalize(opts.root).replace(/[\/]+$/, '');
+  const root = normalize(opts.root).replace(/\/+$/, '');
   const configJson = JSON.stringify(opts.config);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -69,7 +71,7 @@ export async function startConsoleServer(opts: ConsoleServerOptions): Promise<Co
     } catch {
       return send(req, res, 400, 'text/plain; charset=utf-8', 'Bad Request');
     }
-    if (path === '/config.json') return send(req, res, 200, CONTENT_TYPES['.json']!, configJson, { 'cache-control': 'no-store' });
+    if (path === '/config.json') return send(req, res, 200, JSON_TYPE, configJson, { 'cache-control': 'no-store' });
     const file = normalize(join(root, path));
     // Nothing outside the build, and no dot-files (the build manifest stays private).
     const inside = file.startsWith(root + sep) && !path.split('/').some((part) => part.startsWith('.'));
@@ -81,7 +83,7 @@ export async function startConsoleServer(opts: ConsoleServerOptions): Promise<Co
     // A page path (no file extension) is the console's own route: index.html answers it.
     if (extname(path) === '') {
       const index = await fileAt(join(root, 'index.html'));
-      if (index) return send(req, res, 200, CONTENT_TYPES['.html']!, index, { 'cache-control': REVALIDATE });
+      if (index) return send(req, res, 200, HTML_TYPE, index, { 'cache-control': REVALIDATE });
     }
     return send(req, res, 404, 'text/plain; charset=utf-8', 'Not Found');
   }

@@ -80,9 +80,10 @@ function tenantConfigOf(runtime: LocalRuntime): TenantConfig {
 /** The console's config.json: this stack's URLs and, until people log in through Cognito, the demo logins. */
 export function consoleConfigOf(info: Pick<LocalInfo, 'httpUrl' | 'wsUrl' | 'tokens'>, config: TenantConfig): ConsoleConfig {
   const employees = config.tenant === 'demo' ? demoEmployees : [];
-  const logins: DemoLogin[] = employees
-    .filter((e) => info.tokens.agents[e.extension])
-    .map((e) => ({ employeeId: e.id, name: e.fullName, role: e.accessLevel, extension: e.extension, token: info.tokens.agents[e.extension]! }));
+  const logins: DemoLogin[] = employees.flatMap((e) => {
+    const token = info.tokens.agents[e.extension];
+    return token ? [{ employeeId: e.id, name: e.fullName, role: e.accessLevel, extension: e.extension, token }] : [];
+  });
   logins.push({ employeeId: 'admin', name: 'Admin', role: 'admin', extension: null, token: info.tokens.admin });
   return { apiUrl: info.httpUrl, wsUrl: info.wsUrl, tenant: config.tenant, locale: config.locale, auth: { mode: 'demo', logins } };
 }

@@ -87,7 +87,7 @@ function PageView({ id, params }: { id: PageId; params: Record<string, string> }
     case 'tickets':
       return <TicketsPage />;
     case 'ticket':
-      return <TicketPage id={params['id']!} />;
+      return params['id'] ? <TicketPage id={params['id']} /> : <NotFound />;
     case 'employees':
       return <EmployeesPage />;
   }

@@ -4,7 +4,7 @@ import { loadConfig } from './config.ts';
 import { translate } from './i18n.ts';
 import './styles.css';
 
-const root = document.getElementById('app')!;
+const root = document.getElementById('app') ?? document.body;
 loadConfig().then(
   (config) => render(<App config={config} />, root),
   (err: Error) => {

@@ -34,7 +34,7 @@ export function matchPage(path: string): PageMatch | null {
     if (pattern.length !== parts.length) continue;
     const params: Record<string, string> = {};
     const matches = pattern.every((p, i) => {
-      const part = parts[i]!;
+      const part = parts[i] ?? '';
       if (!p.startsWith(':')) return p === part;
       params[p.slice(1)] = part;
       return /^[A-Za-z0-9_-]+$/.test(part);

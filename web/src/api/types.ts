@@ -1,5 +1,5 @@
 // The API's shapes the console reads, taken from the domain so they cannot drift.
-export type { Customer, CustomerCard, Employee, AccessLevel } from '#shared/domain/directory.ts';
+export type { Customer, Employee, AccessLevel } from '#shared/domain/directory.ts';
 export type { Ticket, TicketMessage, TicketStatus } from '#shared/domain/ticket.ts';
 
 export interface Page<T> {

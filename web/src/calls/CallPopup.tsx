@@ -1,7 +1,8 @@
 // One call at the agent (N1, N2): the caller's number and card; once the agent answered, what can be
 // done with the call — find the customer of an unknown number, or file a ticket (T1, T3).
 import { useState } from 'preact/hooks';
-import type { Customer, CustomerCard } from '../api/types.ts';
+import type { CustomerCard } from '../api/messages.ts';
+import type { Customer } from '../api/types.ts';
 import { useConsole } from '../ui/console-context.ts';
 import { useI18n } from '../ui/i18n-context.ts';
 import { Link } from '../ui/router.tsx';

@@ -29,11 +29,11 @@ export function CallPopups({ popups, dispatch }: { popups: Popup[]; dispatch(act
         {announcement}
       </p>
       {popups.length > 0 && (
-        <div class="popups" role="region" aria-label={t('popup.region')}>
+        <section class="popups" aria-label={t('popup.region')}>
           {popups.map((p) => (
             <CallPopup key={p.call.id} popup={p} dispatch={dispatch} />
           ))}
-        </div>
+        </section>
       )}
     </>
   );

@@ -1,5 +1,5 @@
 // The customer fields of a pop-up (N1): the tenant's choice, in its order, as the server sent them.
-import type { CustomerCard } from '../api/types.ts';
+import type { CustomerCard } from '../api/messages.ts';
 import type { MessageKey } from '../i18n.ts';
 import { useI18n } from '../ui/i18n-context.ts';
 

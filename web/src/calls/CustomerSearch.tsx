@@ -35,7 +35,7 @@ export function CustomerSearch(props: { callId: string; onLinked(customer: Custo
 
   return (
     <div class="panel">
-      <form role="search" class="search" onSubmit={(e) => void search(e)}>
+      <form class="search" onSubmit={(e) => void search(e)}>
         <label>
           {t('search.label')}
           <input ref={input} type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} required />

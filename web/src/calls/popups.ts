@@ -1,7 +1,6 @@
 // The pop-ups on an agent's screen as a pure function of what the WebSocket pushes and what the agent
 // does in them (N1–N3). Kept free of the DOM so the rules have a unit test.
-import type { CustomerCard } from '#shared/domain/directory.ts';
-import type { AgentMessage, CallSummary } from '../api/messages.ts';
+import type { AgentMessage, CallSummary, CustomerCard } from '../api/messages.ts';
 
 export type PopupPhase = 'ringing' | 'talking' | 'ended';
 
@@ -50,7 +49,7 @@ export function popupsReducer(popups: Popup[], action: PopupAction): Popup[] {
         return update(popups, m.call.id, (p) => (m.call.answeredBy === action.me ? { ...p, call: m.call, phase: 'talking' } : endOrCollapse(p)));
       }
       if (m.type === 'call_ended') return update(popups, m.call.id, (p) => endOrCollapse({ ...p, call: m.call }));
-      if (m.type === 'agent_action' && m.callId && m.ticketId) {
+      if (m.type === 'agent_action' && 'callId' in m && 'ticketId' in m) {
         const { ticketId } = m;
         return update(popups, m.callId, (p) => ({ ...p, ticketId }));
       }

@@ -18,7 +18,7 @@ export function TicketPage({ id }: { id: string }) {
   const employees = useAsync(() => api.get<Page<Employee>>('/employees?limit=200'), [api]);
   useRefreshOn(
     live,
-    (m) => ((m.type === 'ticket_created' || m.type === 'ticket_updated') && m.ticket.id === id) || (m.type === 'agent_action' && m.ticketId === id),
+    (m) => ((m.type === 'ticket_created' || m.type === 'ticket_updated') && m.ticket.id === id) || (m.type === 'agent_action' && 'ticketId' in m && m.ticketId === id),
     ticket.reload,
   );
   const names = new Map((employees.data?.items ?? []).map((e) => [e.id, e.fullName]));
@@ -88,7 +88,10 @@ function Message({ message, author }: { message: TicketMessage; author: string |
       </div>
       <p class="message-body">{message.body || <span class="muted">{t('ticket.noSummary')}</span>}</p>
       {inProgress && <p class="in-progress">{t('ticket.callInProgress')}</p>}
-      {message.recordingUrl && <audio controls preload="none" src={message.recordingUrl} aria-label={t('ticket.recording')} />}
+      {message.recordingUrl && (
+        // biome-ignore lint/a11y/useMediaCaption: recordings of phone calls come without captions
+        <audio controls preload="none" src={message.recordingUrl} aria-label={t('ticket.recording')} />
+      )}
     </li>
   );
 }

@@ -9,14 +9,14 @@ import { Link } from './router.tsx';
 export function Header(props: { login: DemoLogin; path: string; live: LiveState; onLogout(): void }) {
   const { t } = useI18n();
   const current = matchPage(props.path)?.page.id;
-  const nav = pages.filter((p) => p.nav && allowed(p, props.login.role));
+  const nav = pages.flatMap((p) => (p.nav && allowed(p, props.login.role) ? [{ ...p, nav: p.nav }] : []));
   return (
     <header class="topbar">
       <div class="brand">ringdesk</div>
       <nav aria-label={t('header.nav')} class="nav">
         {nav.map((p) => (
           <Link key={p.id} href={p.path} aria-current={current === p.id || (p.id === 'tickets' && current === 'ticket') ? 'page' : undefined}>
-            {t(p.nav!)}
+            {t(p.nav)}
           </Link>
         ))}
       </nav>
