@@ -4,12 +4,13 @@ import { findCustomerByPhone } from '#shared/adapters/customers-repo.ts';
 import { logger } from '#shared/adapters/logger.ts';
 import { customerCard } from '#shared/domain/directory.ts';
 import type { Call } from '#shared/domain/call.ts';
+import type { AgentMessageOf, CallSummary } from '#shared/events/agent-messages.ts';
 import { callEvents, ticketEvents } from '#shared/events/catalog.ts';
 import { eventHandler } from '#shared/events/consumer.ts';
 import { consumers } from '#shared/events/subscriptions.ts';
 import { tenantConfig, tenantId } from '#shared/tenant.ts';
 
-function callSummary(call: Call) {
+function callSummary(call: Call): CallSummary {
   const { id, direction, from, to, status, outcome, startedAt, answeredAt, endedAt, answeredBy, queue } = call;
   return { id, direction, from, to, status, outcome, startedAt, answeredAt, endedAt, answeredBy, queue };
 }
@@ -20,7 +21,7 @@ export const handler = eventHandler(consumers['notify-agents'], async ({ detailT
     const call = detail.call;
     if (detailType === callEvents.ringing.detailType && 'newlyOffered' in detail) {
       // The customer lookup runs in parallel with the connection queries: it is on the pop-up's critical path.
-      const popup = (call.customerNumber ? findCustomerByPhone(tenantId, call.customerNumber) : Promise.resolve(null)).then((customer) => ({
+      const popup = (call.customerNumber ? findCustomerByPhone(tenantId, call.customerNumber) : Promise.resolve(null)).then((customer): AgentMessageOf<'incoming_call'> => ({
         type: 'incoming_call',
         call: callSummary(call),
         customer: customer ? customerCard(customer, tenantConfig.popupFields) : null,

@@ -10,7 +10,7 @@ import { ringdeskWebhookSchema } from '#shared/providers/ringdesk.ts';
 
 export const RINGDESK_SCHEMA_FILE = fileURLToPath(new URL('../docs/providers/ringdesk.schema.json', import.meta.url));
 
-/** `io: 'input'`: what a sender may post (defaults optional, unknown fields allowed, §10.7 item 11). */
+/** `io: 'input'`: what a sender may post (defaults optional, unknown fields allowed, docs/call-model.md §10.7 item 11). */
 export function ringdeskJsonSchema(): Record<string, unknown> {
   const { $schema, ...rest } = z.toJSONSchema(ringdeskWebhookSchema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
   return {

@@ -1,4 +1,5 @@
-// Calls whose end never arrives are finalized on a schedule (§10.2), so nothing stays "ringing" forever.
+// Calls whose end never arrives are finalized on a schedule (docs/call-model.md §10.2), so nothing
+// stays "ringing" forever.
 import { Duration } from 'aws-cdk-lib';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';

@@ -1,6 +1,7 @@
 // Pushes JSON messages to agents' WebSocket connections through the @connections API.
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { requireEnv } from '../config.ts';
+import type { AgentMessage } from '../events/agent-messages.ts';
 import { connectionsOf, removeConnection } from './connections-repo.ts';
 import { logger } from './logger.ts';
 
@@ -13,10 +14,7 @@ export const CONNECTING_GRACE_MS = 30_000;
 // Explicit endpoint: the SDK cannot derive the stage URL, and locally it is the local gateway.
 const client = new ApiGatewayManagementApiClient({ endpoint: requireEnv('WS_MANAGEMENT_URL') });
 
-export interface AgentMessage {
-  type: string;
-  [k: string]: unknown;
-}
+export type { AgentMessage };
 
 export async function postToConnection(connectionId: string, message: AgentMessage): Promise<'sent' | 'gone'> {
   try {

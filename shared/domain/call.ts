@@ -1,4 +1,4 @@
-// The provider-neutral call model (pbx-formats §10). Pure types and the value lists of its enums
+// The provider-neutral call model (docs/call-model.md). Pure types and the value lists of its enums
 // (the event catalog, the call log, the rules and the API build their zod enums from these): no I/O, no AWS.
 
 export const directions = ['inbound', 'outbound', 'internal', 'unknown'] as const;
@@ -46,7 +46,7 @@ export type CanonicalEventType =
 
 /** One canonical event, produced by a provider adapter from one delivery. */
 export interface CanonicalEvent {
-  /** Dedupe key, stable across redeliveries of the same provider event (pbx-formats §10.7 item 5). */
+  /** Dedupe key, stable across redeliveries of the same provider event (docs/call-model.md §10.7 item 5). */
   key: string;
   provider: string;
   providerCallId: string;

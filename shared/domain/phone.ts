@@ -9,7 +9,7 @@ export interface NormalizedPhone {
   presentation: Presentation;
 }
 
-// What PBXs send instead of a number (pbx-formats §10.7 item 9).
+// What PBXs send instead of a number (docs/call-model.md §10.7 item 9).
 const WITHHELD = new Set(['anonymous', '0', 'private', 'restricted', 'withheld', 'hidden', 'blocked']);
 const UNKNOWN = new Set(['', '<unknown>', 'unknown', 'unavailable', 'null', 'undefined']);
 

@@ -70,7 +70,7 @@ export function reduceCall(events: CanonicalEvent[], ctx: ReduceContext, callId:
     return leg;
   };
   const advance = (leg: LegAcc, state: CallLeg['state'], at: string) => {
-    if (LEG_RANK[state] < LEG_RANK[leg.state]) return; // never regress (§10.2)
+    if (LEG_RANK[state] < LEG_RANK[leg.state]) return; // never regress (docs/call-model.md §10.2)
     if (state === leg.state && (state !== 'offered' || leg.offeredAt)) return; // first time wins
     if (state === 'offered') leg.offeredAt = at;
     if (state === 'answered') leg.answeredAt = at;
@@ -118,7 +118,7 @@ export function reduceCall(events: CanonicalEvent[], ctx: ReduceContext, callId:
           origins.forEach((l) => advance(l, 'answered', e.occurredAt));
           answers.push({ leg: origins[0] ?? null, at: e.occurredAt });
         }
-        // Inbound answer without an agent is an IVR/auto-attendant pickup: no talk evidence (§10.3).
+        // Inbound answer without an agent is an IVR/auto-attendant pickup: no talk evidence (docs/call-model.md §10.3).
         break;
       }
       case 'ended':
@@ -182,7 +182,7 @@ export function reduceCall(events: CanonicalEvent[], ctx: ReduceContext, callId:
 }
 
 /**
- * Outcome from talk evidence (§10.3). A hang-up with reason `transferred` (Zammad `forwarded`)
+ * Outcome from talk evidence (docs/call-model.md §10.3). A hang-up with reason `transferred` (Zammad `forwarded`)
  * without an answer is a routing end, not a miss: the call continues elsewhere (usually under a
  * new call id that gets its own outcome), so it is `ivr_only` — no missed-call ticket (I5).
  */

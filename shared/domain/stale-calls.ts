@@ -1,5 +1,5 @@
-// Calls whose final event never came (§10.2): a ringing or talking call with no news for too long is
-// finalized with a synthetic `ended` event, so it gets its outcome, ticket and statistics.
+// Calls whose final event never came (docs/call-model.md §10.2): a ringing or talking call with no news
+// for too long is finalized with a synthetic `ended` event, so it gets its outcome, ticket and statistics.
 import type { Call, CanonicalEvent } from './call.ts';
 
 export interface StaleTimeouts {

@@ -2,6 +2,7 @@
 // Pure data: no AWS, so route specs and tests may import it.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { ruleEvents } from './rules.ts';
 
 export const taskStatuses = ['open', 'due', 'cancelled'] as const;
 export type TaskStatus = (typeof taskStatuses)[number];
@@ -66,7 +67,7 @@ export const scheduledJobSchema = z.union([
     kind: z.literal('digest'),
     ruleId: z.string(),
     ruleName: z.string(),
-    event: z.string(),
+    event: z.enum(ruleEvents),
     actionIndex: z.number().int().min(0),
     employeeId: z.string(),
     windowId: z.string(),

@@ -1,5 +1,5 @@
-// Mango click-to-call (pbx-formats §2.5): `POST {apiUrl}commands/callback`, form `vpbx_api_key`,
-// `sign`, `json`. Mango rings the employee (`from.extension`), then dials `to_number`; the calls'
+// Mango click-to-call (docs/providers/mango.md, "Click-to-call"): `POST {apiUrl}commands/callback`,
+// form `vpbx_api_key`, `sign`, `json`. Mango rings the employee (`from.extension`), then dials `to_number`; the calls'
 // notifications carry our `command_id`, and the outcome comes later to `/result/callback`.
 import { OriginateError, type CallOriginator, type HttpClient, type OriginateRequest, type OriginateResult } from './originate.ts';
 import { mangoSettings, mangoSign } from './mango/sign.ts';

@@ -1,6 +1,6 @@
-// Mango Office VPBX (pbx-formats §2): Mango posts forms `vpbx_api_key`, `sign`, `json` to
+// Mango Office VPBX (docs/providers/mango.md): Mango posts forms `vpbx_api_key`, `sign`, `json` to
 // `{base}/events/call`, `/events/summary`, `/events/recording`, … with base `/webhooks/{tenant}/mango`.
-// The signature is checked over the `json` string as received, before it is parsed (§10.7 item 1).
+// The signature is checked over the `json` string as received, before it is parsed (docs/call-model.md §10.7 item 1).
 import type { z } from 'zod';
 import type { CanonicalEvent } from '../domain/call.ts';
 import { callEvents, PROVIDER, recordingEvents, summaryEvents } from './mango/map.ts';

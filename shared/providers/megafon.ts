@@ -1,4 +1,4 @@
-// RU cloud-PBX "CRM API" (pbx-formats §5): MegaFon VATS, same protocol at Gravitel, Kcell and others.
+// RU cloud-PBX "CRM API" (docs/providers/megafon.md): MegaFon VATS, same protocol at Gravitel, Kcell and others.
 // One URL, form POST, `cmd` selects the command, shared secret `crm_token` in the body.
 import type { AgentRef, CanonicalEvent, Direction } from '../domain/call.ts';
 import { parseBody, WebhookError, type LookupEmployee, type ProviderAdapter, type WebhookLookup, type WebhookReply, type WebhookRequest, type WebhookResult } from './provider.ts';
@@ -76,7 +76,7 @@ function base(body: Fields, cmd: string, type: string, callId: string, direction
 
 const directionOf = (v: string | undefined): Direction | undefined => (v === 'in' ? 'inbound' : v === 'out' ? 'outbound' : undefined);
 
-/** `cmd=event`: one user's leg; no timestamps, so receipt time. CANCELLED ends that leg only (§10.7 item 8). */
+/** `cmd=event`: one user's leg; no timestamps, so receipt time. CANCELLED ends that leg only (docs/call-model.md §10.7 item 8). */
 function eventDelivery(body: Fields, callId: string, receivedAt: string): CanonicalEvent[] {
   const type = (field(body, 'type') ?? '').toUpperCase();
   const direction = directionOf(field(body, 'direction')) ?? (type === 'OUTGOING' ? 'outbound' : type === 'INCOMING' ? 'inbound' : undefined);
@@ -103,7 +103,7 @@ function eventDelivery(body: Fields, callId: string, receivedAt: string): Canoni
 
 /**
  * `cmd=history`: the final record ends the call. The answer is inferred from `status=Success` with a
- * user (§10.7 item 7, PBXs that send no events), timed at `start + wait` or else the end, so a real
+ * user (docs/call-model.md §10.7 item 7, PBXs that send no events), timed at `start + wait` or else the end, so a real
  * ACCEPTED (earlier) keeps the ring time; history alone then shows the whole duration as waiting.
  */
 function historyDelivery(body: Fields, callId: string, receivedAt: string): CanonicalEvent[] {

@@ -7,7 +7,7 @@ export interface WebhookRequest {
   /** Lowercase header names. */
   headers: Record<string, string>;
   query: Record<string, string>;
-  /** Exact bytes as received (signatures are computed over them, §10.7 item 1). */
+  /** Exact bytes as received (signatures are computed over them, docs/call-model.md §10.7 item 1). */
   rawBody: Buffer;
   /** Path after `/webhooks/{tenant}/{provider}/`, '' when none: Zammad's token, Mango's `events/call`. */
   subpath: string;

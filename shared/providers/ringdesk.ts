@@ -37,7 +37,7 @@ const eventSchema = z.object({
   recording: z.object({ url: z.url(), id: text.optional() }).optional(),
 });
 
-/** One event, or a batch of up to 50 (unknown extra fields are ignored, §10.7 item 11). */
+/** One event, or a batch of up to 50 (unknown extra fields are ignored, docs/call-model.md §10.7 item 11). */
 const batchSchema = z.object({ events: z.array(eventSchema).min(1).max(50) });
 export const ringdeskWebhookSchema = z.union([eventSchema, batchSchema]);
 export type RingdeskEvent = z.infer<typeof eventSchema>;

@@ -1,4 +1,4 @@
-// Twilio click-to-call (pbx-formats §4, "Click-to-call"): `POST /Calls` rings the employee (Client
+// Twilio click-to-call (docs/providers/twilio.md): `POST /Calls` rings the employee (Client
 // identity, SIP URI or phone); when they answer, the TwiML `<Dial>`s the customer. The employee's leg is
 // the parent (`outbound-api`), the customer's the child (`outbound-dial`); both report to our webhook.
 import { OriginateError, type CallOriginator, type HttpClient, type OriginateRequest } from './originate.ts';

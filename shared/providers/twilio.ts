@@ -1,4 +1,4 @@
-// Twilio Voice status callbacks and the `<Dial action>` callback (pbx-formats §4). The parent CallSid
+// Twilio Voice status callbacks and the `<Dial action>` callback (docs/providers/twilio.md). The parent CallSid
 // is the call; child legs (`outbound-dial`, `ParentCallSid`) are the legs `<Dial>` rang. Outcome comes
 // from child legs and `DialCallStatus`, never from the parent's `completed` (Twilio answers to run TwiML).
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
@@ -30,7 +30,7 @@ export function twilioSignedUrl(req: WebhookRequest, publicBaseUrl?: string): st
   return `${publicBaseUrl.replace(/\/+$/, '')}/webhooks/${tenant}/twilio${req.subpath ? `/${req.subpath}` : ''}${search}`;
 }
 
-/** The URL with and without the scheme's default port, as Twilio's SDKs check (§10.7 item 2). */
+/** The URL with and without the scheme's default port, as Twilio's SDKs check (docs/call-model.md §10.7 item 2). */
 function portVariants(url: string): string[] {
   const m = /^(https?):\/\/([^/:?#]+)(:\d+)?(.*)$/i.exec(url);
   if (!m) return [url];

@@ -1,4 +1,4 @@
-// Zadarma click-to-call (pbx-formats §3): `GET /v1/request/callback/?from=&to=` rings `from` (the
+// Zadarma click-to-call (docs/providers/zadarma.md): `GET /v1/request/callback/?from=&to=` rings `from` (the
 // employee's PBX extension), then dials `to`. Auth as the official client `zadarma/user-api-v1`
 // (`Client::_getAuthHeader`): `Authorization: {key}:{base64(hex HMAC-SHA1(path + query + md5(query), secret))}`
 // where `query` is the key-sorted, PHP-urlencoded (RFC 1738) parameter string, `format=json` included.

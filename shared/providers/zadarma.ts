@@ -1,4 +1,4 @@
-// Zadarma PBX webhooks (pbx-formats §3; same API at Novofon and Megacall): one URL for every
+// Zadarma PBX webhooks (docs/providers/zadarma.md; same API at Novofon and Megacall): one URL for every
 // NOTIFY_* event, form-encoded, header `Signature` over event-specific fields, `zd_echo` URL check.
 import { createHmac } from 'node:crypto';
 import type { AgentRef, CanonicalEvent, Direction } from '../domain/call.ts';
@@ -19,7 +19,7 @@ export const SIGNED_FIELDS: Record<string, readonly string[]> = {
   NOTIFY_RECORD: ['pbx_call_id', 'call_id_with_rec'],
 };
 
-/** `disposition` → canonical end reason (§10.3); `answered` does not say who hung up. */
+/** `disposition` → canonical end reason (docs/call-model.md §10.3); `answered` does not say who hung up. */
 const DISPOSITIONS: Record<string, string> = {
   answered: 'unknown',
   busy: 'busy',
@@ -103,7 +103,7 @@ function handle(req: WebhookRequest, settings: unknown): WebhookResult {
   const calledDid = field(body, 'called_did');
 
   const agent: AgentRef | undefined = internal ? { extension: internal } : undefined;
-  // Zadarma has no leg ids: one synthetic leg per extension (§10.1).
+  // Zadarma has no leg ids: one synthetic leg per extension (docs/call-model.md §10.1).
   const leg = internal ? { legId: `${pbxCallId}/${internal}`, agent: agent! } : {};
   const key = `${pbxCallId}|${event}|${internal ?? ''}|${callStart}`;
   const base = {
@@ -145,7 +145,7 @@ function handle(req: WebhookRequest, settings: unknown): WebhookResult {
       const duration = Number(field(body, 'duration') ?? '0');
       const talk = Number.isSafeInteger(duration) && duration > 0 && duration <= MAX_DURATION ? duration : 0;
       const parties = isOut ? outbound : inbound;
-      // NOTIFY_ANSWER is a separate subscription: infer it from the final record (§10.7 item 7).
+      // NOTIFY_ANSWER is a separate subscription: infer it from the final record (docs/call-model.md §10.7 item 7).
       if (disposition === 'answered' && (internal || isOut)) {
         const at = new Date(Date.parse(req.receivedAt) - talk * 1000).toISOString();
         events.push({ ...base, ...parties, occurredAt: at, key: `${key}|answered`, type: 'answered', ...leg });

@@ -1,4 +1,4 @@
-// Zammad generic CTI (pbx-formats §1): lets PBX scripts written for Zammad push to us unchanged.
+// Zammad generic CTI (docs/providers.md): lets PBX scripts written for Zammad push to us unchanged.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AgentRef, CanonicalEvent, Direction } from '../domain/call.ts';
 import { normalizePhone } from '../domain/phone.ts';
@@ -41,7 +41,7 @@ function scalar(body: Record<string, unknown>, ...names: string[]): string | und
   return undefined;
 }
 
-/** `user`: string, JSON array, `user[]` form list or comma-joined string (§10.7 item 11). */
+/** `user`: string, JSON array, `user[]` form list or comma-joined string (docs/call-model.md §10.7 item 11). */
 function users(body: Record<string, unknown>): string[] {
   const v = body['user'] ?? body['user[]'];
   const list = Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];

@@ -19,6 +19,7 @@ import { logger } from '../adapters/logger.ts';
 import { outboxEntry, publish } from '../adapters/publisher.ts';
 import { retry, tryAgain } from '../adapters/retry.ts';
 import { getTicketRecord, putTicket } from '../adapters/tickets-repo.ts';
+import type { AgentMessage, AgentMessageOf } from '../events/agent-messages.ts';
 import { ticketEvents } from '../events/catalog.ts';
 import { ticketForCall } from './call-tickets.ts';
 
@@ -46,7 +47,7 @@ async function ticketOrNotFound(tenant: string, id: string) {
   return rec;
 }
 
-async function pushToAgent(ctx: ActionContext, message: Record<string, unknown> & { type: string }): Promise<void> {
+async function pushToAgent(ctx: ActionContext, message: AgentMessage): Promise<void> {
   try {
     await notifyEmployees(ctx.tenant, [ctx.principal.employeeId], message);
   } catch (err) {
@@ -130,7 +131,7 @@ export async function linkCall(ctx: ActionContext, callId: string, input: { tick
 }
 
 /** Read-modify-write of a ticket with its version, retried on a concurrent change. */
-async function changeTicket(ctx: ActionContext, id: string, change: (t: Ticket, at: string) => Ticket, pushed: Record<string, unknown>): Promise<Ticket> {
+async function changeTicket(ctx: ActionContext, id: string, change: (t: Ticket, at: string) => Ticket, pushed: AgentMessageOf<'agent_action'>): Promise<Ticket> {
   return retry({ ...TICKET_RACE, giveUp: () => new Error(`ticket ${id}: too much contention`) }, async () => {
     const rec = await ticketOrNotFound(ctx.tenant, id);
     const at = (ctx.now ?? new Date()).toISOString();
@@ -138,13 +139,13 @@ async function changeTicket(ctx: ActionContext, id: string, change: (t: Ticket, 
     if (ticket === rec.ticket) return ticket;
     if (!(await putTicket(ctx.tenant, ticket, rec.version))) return tryAgain;
     await publishTicket(ctx, 'updated', ticket, null);
-    await pushToAgent(ctx, { type: 'agent_action', ticketId: id, ...pushed });
+    await pushToAgent(ctx, pushed);
     return ticket;
   });
 }
 
 export function setTicketStatus(ctx: ActionContext, id: string, status: TicketStatus): Promise<Ticket> {
-  return changeTicket(ctx, id, (t, at) => (t.status === status ? t : { ...t, status, updatedAt: at }), { action: 'status_changed', status });
+  return changeTicket(ctx, id, (t, at) => (t.status === status ? t : { ...t, status, updatedAt: at }), { type: 'agent_action', action: 'status_changed', ticketId: id, status });
 }
 
 export function addTicketNote(ctx: ActionContext, id: string, body: string): Promise<Ticket> {
@@ -153,7 +154,7 @@ export function addTicketNote(ctx: ActionContext, id: string, body: string): Pro
     ctx,
     id,
     (t, at) => ({ ...t, messages: [...t.messages, { id: messageId, kind: 'note', callId: null, authorId: ctx.principal.employeeId, body, recordingUrl: null, createdAt: at }], updatedAt: at }),
-    { action: 'message_added', messageId },
+    { type: 'agent_action', action: 'message_added', ticketId: id, messageId },
   );
 }
 

@@ -8,6 +8,7 @@ import { notifyEmployees } from '../adapters/agent-notifier.ts';
 import { logger } from '../adapters/logger.ts';
 import { addDigestLine, closeDigestWindow, deleteDigestLines, digestLines, markDigestScheduled, type DigestLine } from '../adapters/rules-repo.ts';
 import { createOneOffSchedule } from '../adapters/schedules.ts';
+import type { RuleEvent } from '../domain/rules.ts';
 import { digestScheduleNameOf, type ScheduledJob } from '../domain/task.ts';
 
 const MAX_ITEMS = 200;
@@ -20,7 +21,7 @@ export interface DigestTarget {
   tenant: string;
   ruleId: string;
   ruleName: string;
-  event: string;
+  event: RuleEvent;
   actionIndex: number;
   employeeId: string;
   windowMinutes: number;

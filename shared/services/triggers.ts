@@ -13,6 +13,7 @@ import type { Call } from '../domain/call.ts';
 import type { Employee } from '../domain/directory.ts';
 import { evaluateRule, renderTemplate, signatureOf, type Facts, type Rule, type RuleAction, type RuleEvent } from '../domain/rules.ts';
 import type { Locale, Ticket } from '../domain/ticket.ts';
+import type { AgentMessageOf } from '../events/agent-messages.ts';
 import type { CallEventDetail, TicketEventDetail } from '../events/catalog.ts';
 import { registerCustomer } from './directory.ts';
 import { newTicket, ticketEvent } from './call-tickets.ts';
@@ -203,7 +204,7 @@ async function notify(
   const callId = facts.call?.id ?? null;
   const ticketId = facts.ticket?.id ?? null;
   if (!action.digestMinutes) {
-    const message = { type: 'rule_notification', ruleId: rule.id, ruleName: rule.name, event: facts.event, callId, ticketId, text };
+    const message: AgentMessageOf<'rule_notification'> = { type: 'rule_notification', ruleId: rule.id, ruleName: rule.name, event: facts.event, callId, ticketId, text };
     return { sent: await notifyEmployees(ctx.tenant, to, message) };
   }
   // Digest mode: one line per (event, employee); the window's scheduled flush sends them (rule-digests.ts).

@@ -160,7 +160,11 @@ export function openAgent(info: LocalInfo, token: string): Promise<AgentSocket> 
           });
         },
         close: () =>
-          new Promise<void>((r) => (ws.readyState === WebSocket.CLOSED ? r() : (ws.once('close', () => r()), ws.close()))).then(() => {
+          new Promise<void>((r) => {
+            if (ws.readyState === WebSocket.CLOSED) return r();
+            ws.once('close', () => r());
+            ws.close();
+          }).then(() => {
             if (invalid.length > 0) throw schemaError();
           }),
       }),

@@ -1,4 +1,5 @@
-// Which unfinished calls the sweeper ends, and how (§10.2: an end without final record is finalised by a timeout job).
+// Which unfinished calls the sweeper ends, and how (docs/call-model.md §10.2: an end without final
+// record is finalised by a timeout job).
 import { describe, expect, it } from 'vitest';
 import type { Call } from '#shared/domain/call.ts';
 import { isStale, lastActivity, sweeperEnd } from '#shared/domain/stale-calls.ts';

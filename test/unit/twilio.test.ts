@@ -56,7 +56,7 @@ const forged = (d: Delivery) => !!d.tamper || !!d.signature;
 
 const status = { CallSid: 'CAX', ParentCallSid: 'CAP', Direction: 'outbound-dial', From: '+79161234567', To: 'client:alice', CallStatus: 'ringing', SequenceNumber: '1', Timestamp: 'Sat, 01 Mar 2025 10:00:01 +0000' };
 
-describe('twilio adapter: documented lifecycles (§4)', () => {
+describe('twilio adapter: documented lifecycles (docs/providers/twilio.md)', () => {
   const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
   it('I1: fixtures are present', () => expect(files.length).toBeGreaterThanOrEqual(7));
 
@@ -175,7 +175,7 @@ describe('twilio adapter: mapping', () => {
     expect(one({ ...parent, CallStatus: 'completed', CallDuration: '60' }).map((e) => e.type)).toEqual(['created', 'ended']);
   });
 
-  it('I1: REST call to a customer (§4 real capture): answered; AMD machine is voicemail, not talk', () => {
+  it('I1: REST call to a customer (real capture): answered; AMD machine is voicemail, not talk', () => {
     const capture = { Direction: 'outbound-api', CallbackSource: 'call-progress-events', SequenceNumber: '3', CallSid: 'CAbe98', CallStatus: 'completed', CallDuration: '49', Duration: '1', From: '+16466063895', To: '+551135892112', Timestamp: 'Sun, 25 Mar 2018 09:53:19 +0000', AnsweredBy: 'human' };
     const call = reduceCall(one(capture), ctx, 'c');
     expect(call).toMatchObject({ direction: 'outbound', outcome: 'answered', customerNumber: '+551135892112', talkSeconds: 49, endedAt: '2018-03-25T09:53:19.000Z' });

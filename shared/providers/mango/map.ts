@@ -1,4 +1,4 @@
-// Mango notifications → canonical events (pbx-formats §2, §10). Pure; see docs/providers/mango.md.
+// Mango notifications → canonical events (docs/providers/mango.md, docs/call-model.md). Pure.
 import type { AgentRef, CanonicalEvent, Direction } from '../../domain/call.ts';
 import { endReasonOf } from './reasons.ts';
 import type { MangoCallEvent, MangoParty, MangoRecording, MangoSummary } from './schema.ts';
@@ -92,7 +92,7 @@ export function callEvents(e: MangoCallEvent, receivedAt: string): CanonicalEven
 
 /**
  * `/events/summary`: the final record; its `ended` (no leg) ends the call. Talk evidence is
- * `talk_time > 0` with the employee, never `entry_result` (§2.2). No `sequence`: it sorts after
+ * `talk_time > 0` with the employee, never `entry_result` (docs/call-model.md §10.3). No `sequence`: it sorts after
  * every leg event, so a leg's answer is always folded before the call ends.
  */
 export function summaryEvents(s: MangoSummary, receivedAt: string): CanonicalEvent[] {

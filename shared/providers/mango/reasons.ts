@@ -1,5 +1,5 @@
-// Mango `disconnect_reason` codes (pbx-formats §2.4) → canonical end reasons. Unknown codes are read
-// by class: the longest known prefix wins (2219 → `221`/`22`/`2`).
+// Mango `disconnect_reason` codes (docs/providers/mango.md, "Disconnect reasons") → canonical end
+// reasons. Unknown codes are read by class: the longest known prefix wins (2219 → `221`/`22`/`2`).
 const CODES: Record<string, string> = {
   '1000': 'unknown', // success
   '1100': 'unknown', // normal end: says nothing about who hung up

@@ -1,5 +1,6 @@
-// Mango Office VPBX notification bodies (pbx-formats §2.1–2.3), parsed leniently: numbers arrive as
-// ints or numeric strings, parties as objects or PHP's empty `[]`, unknown fields are dropped (§10.7 item 11).
+// Mango Office VPBX notification bodies (docs/providers/mango.md), parsed leniently: numbers arrive as
+// ints or numeric strings, parties as objects or PHP's empty `[]`, unknown fields are dropped
+// (docs/call-model.md §10.7 item 11).
 import { z } from 'zod';
 
 /** Latest accepted Unix time (year 2096): keeps `timestamp * 1e6 + seq` a safe integer. */

@@ -1,5 +1,5 @@
-// Mango request signature (pbx-formats §2): `sign = sha256_hex(vpbx_api_key + json + vpbx_api_salt)`,
-// the same for notifications to us and for our commands.
+// Mango request signature (docs/providers/mango.md, "Verification"):
+// `sign = sha256_hex(vpbx_api_key + json + vpbx_api_salt)`, the same for notifications to us and for our commands.
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 export const mangoSign = (apiKey: string, json: string, apiSalt: string): string =>
