@@ -15,6 +15,5 @@ export const handler = eventHandler(consumers['create-call-ticket'], async ({ de
   logger.info('call ticket', { result, revision: detail.revision });
   if (result.kind === 'created' || result.kind === 'appended') {
     metrics.addMetric(result.kind === 'created' ? 'TicketsCreated' : 'CallsGroupedIntoTickets', MetricUnit.Count, 1);
-    metrics.publishStoredMetrics();
   }
 });

@@ -4,8 +4,8 @@
 // Every refusal (401/403/400/404) is a whole JSON response sent before any CSV byte; a failure
 // after the first byte aborts the response, so a client never takes a cut-off file for a whole one.
 import { Readable } from 'node:stream';
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { lambdaHandler } from '#shared/adapters/handler.ts';
 import { logger } from '#shared/adapters/logger.ts';
 import { errorBody, httpErrorOf } from '#shared/http/errors.ts';
 import { prepareExport } from '#shared/http/export-request.ts';
@@ -15,7 +15,7 @@ const settings = { tenant: tenantId, authSecret: tenantConfig.authSecret, timeZo
 /** Bytes the CSV source may read ahead of the response stream. */
 const READ_AHEAD_BYTES = 64 * 1024;
 
-export const handler = middy<APIGatewayProxyEventV2>(
+export const handler = lambdaHandler(
   async (event: APIGatewayProxyEventV2) => {
     const csv = await prepareExport(event, settings);
     logger.appendKeys({ employeeId: csv.principal.employeeId });
@@ -37,10 +37,8 @@ export const handler = middy<APIGatewayProxyEventV2>(
   before: (request) => {
     logger.appendKeys({ requestId: request.event.requestContext?.requestId, route: `GET ${request.event.rawPath}` });
   },
-  after: () => logger.resetKeys(),
   onError: (request) => {
     const err = request.error;
-    logger.resetKeys();
     const refused = httpErrorOf(err);
     if (!refused) logger.error('export failed before streaming', { error: err as Error });
     request.response = {

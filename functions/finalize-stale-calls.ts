@@ -3,6 +3,7 @@
 // deterministic and lets tests move the clock.
 import type { ScheduledEvent } from 'aws-lambda';
 import { openCallsBefore } from '#shared/adapters/calls-repo.ts';
+import { lambdaHandler } from '#shared/adapters/handler.ts';
 import { logger } from '#shared/adapters/logger.ts';
 import { isStale, sweeperEnd, type StaleTimeouts } from '#shared/domain/stale-calls.ts';
 import { recordCallEvents } from '#shared/services/record-call-events.ts';
@@ -11,7 +12,7 @@ import { tenantConfig, tenantId } from '#shared/tenant.ts';
 const timeouts: StaleTimeouts = { ringingMinutes: tenantConfig.ringingTimeoutMinutes, talkingMinutes: tenantConfig.talkingTimeoutMinutes };
 const BATCH = 200;
 
-export const handler = async (event: ScheduledEvent): Promise<{ finalized: number }> => {
+export const handler = lambdaHandler(async (event: ScheduledEvent): Promise<{ finalized: number }> => {
   const now = new Date(event.time ?? Date.now());
   const cutoff = new Date(now.getTime() - Math.min(timeouts.ringingMinutes, timeouts.talkingMinutes) * 60_000).toISOString();
   const candidates = await openCallsBefore(tenantId, cutoff, BATCH);
@@ -19,4 +20,4 @@ export const handler = async (event: ScheduledEvent): Promise<{ finalized: numbe
   for (const call of stale) await recordCallEvents(tenantId, tenantConfig.country, [sweeperEnd(call, timeouts)]);
   logger.info('stale calls finalized', { candidates: candidates.length, finalized: stale.length });
   return { finalized: stale.length };
-};
+});

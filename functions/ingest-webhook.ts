@@ -48,7 +48,6 @@ export const handler = routeHandler(webhookRoutes, async ({ event, params }) => 
   metrics.addDimension('provider', provider);
   metrics.addMetric('WebhooksAccepted', MetricUnit.Count, 1);
   metrics.addMetric('CallsChanged', MetricUnit.Count, recorded.filter((r) => r.changed).length);
-  metrics.publishStoredMetrics();
 
   let reply: WebhookReply = result.reply ?? { statusCode: 200, body: {} };
   if (result.lookup && adapter.answerLookup) {

@@ -2,12 +2,13 @@
 // `route.request.querystring.token`): a valid token of this stack's tenant yields an Allow policy
 // and the principal as context; anything else is `Unauthorized` (API Gateway answers 401).
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { lambdaHandler } from '#shared/adapters/handler.ts';
 import { logger } from '#shared/adapters/logger.ts';
 import { verifyToken, type Principal } from '#shared/http/auth.ts';
 import type { WsAuthorizerContext } from '#shared/http/ws-auth.ts';
 import { tenantConfig, tenantId } from '#shared/tenant.ts';
 
-export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+export const handler = lambdaHandler(async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   let principal: Principal;
   try {
     principal = await verifyToken(event.queryStringParameters?.['token'] ?? undefined, tenantConfig.authSecret, tenantId);
@@ -26,4 +27,4 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     },
     context,
   };
-};
+});

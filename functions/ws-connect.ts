@@ -3,12 +3,13 @@
 // (N6) once the connection is open. A denied handshake never connects.
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { putConnection } from '#shared/adapters/connections-repo.ts';
+import { lambdaHandler } from '#shared/adapters/handler.ts';
 import { logger } from '#shared/adapters/logger.ts';
 import { authorizedEmployee, type WsEvent } from '#shared/http/ws-auth.ts';
 import { scheduleUndeliveredReminders } from '#shared/services/tasks.ts';
 import { tenantId } from '#shared/tenant.ts';
 
-export const handler = async (event: WsEvent): Promise<APIGatewayProxyResult> => {
+export const handler = lambdaHandler(async (event: WsEvent): Promise<APIGatewayProxyResult> => {
   const connectionId = event.requestContext.connectionId;
   const employeeId = authorizedEmployee(event);
   // Defensive: the route is configured with the authorizer, so this only happens when it is not.
@@ -25,4 +26,4 @@ export const handler = async (event: WsEvent): Promise<APIGatewayProxyResult> =>
     logger.error('could not schedule undelivered reminders', { connectionId, employeeId, error: err instanceof Error ? err.message : String(err) });
   }
   return { statusCode: 200, body: '' };
-};
+});

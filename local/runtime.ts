@@ -217,6 +217,8 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
         ...awsEnv,
         AWS_LAMBDA_FUNCTION_NAME: f.functionName,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(f.memoryMb),
+        // As Lambda sets it: Powertools' logger marks the first invocation of a sandbox `cold_start`.
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
         ...(opts.logLevel ? { POWERTOOLS_LOG_LEVEL: opts.logLevel, AWS_LAMBDA_LOG_LEVEL: opts.logLevel } : {}),
         // EMF metric lines are for CloudWatch; tests and benchmarks turn them off to keep output readable.
         ...(opts.metricsDisabled ? { POWERTOOLS_METRICS_DISABLED: 'true' } : {}),

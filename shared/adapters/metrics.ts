@@ -1,5 +1,18 @@
 // EMF metrics (CloudWatch extracts them from the log line; locally they are just JSON on stdout).
+// Flushed after every invocation by the handler chain (handler.ts), never by hand.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger } from './logger.ts';
 
-export const metrics = new Metrics({ namespace: 'ringdesk', serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? 'ringdesk' });
+const EMPTY_FLUSH = 'No application metrics to publish';
+
+// The library's own warnings go to the structured logger. Most functions record no metric, and the
+// flush after each of their invocations would warn about it every time: that one is demoted to DEBUG.
+const diagnostics = {
+  debug: (message: string) => logger.debug(message),
+  info: (message: string) => logger.info(message),
+  warn: (message: string) => (String(message).startsWith(EMPTY_FLUSH) ? logger.debug(message) : logger.warn(message)),
+  error: (message: string) => logger.error(message),
+};
+
+export const metrics = new Metrics({ namespace: 'ringdesk', serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? 'ringdesk', logger: diagnostics });
 export { MetricUnit };

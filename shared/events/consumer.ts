@@ -1,10 +1,11 @@
 // The one chain for EventBridge consumers: accept only the consumer's own events (its entry in
 // shared/events/subscriptions.ts, the same constant its rule's pattern is built from), validate `detail`
-// against the catalog, refuse another tenant's event, correlate logs. Every refusal throws: Lambda's
-// async retries and the dead-letter queue take over (S5), so nothing is dropped silently.
-import middy from '@middy/core';
+// against the catalog, refuse another tenant's event, correlate logs (the base chain, adapters/handler.ts,
+// clears the keys after each event). Every refusal throws: Lambda's async retries and the dead-letter
+// queue take over (S5), so nothing is dropped silently.
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { z } from 'zod';
+import { lambdaHandler } from '../adapters/handler.ts';
 import { logger } from '../adapters/logger.ts';
 import { requireEnv } from '../config.ts';
 import type { EventDefinition } from './catalog.ts';
@@ -12,7 +13,7 @@ import type { EventDefinition } from './catalog.ts';
 export type CatalogEvent<D extends EventDefinition<z.ZodType>> = { detailType: D['detailType']; detail: z.infer<D['schema']>; id: string };
 
 export function eventHandler<D extends EventDefinition<z.ZodType>>(defs: readonly D[], fn: (e: CatalogEvent<D>) => Promise<void>) {
-  return middy<EventBridgeEvent<string, unknown>, void>(async (event: EventBridgeEvent<string, unknown>) => {
+  return lambdaHandler<EventBridgeEvent<string, unknown>, void>(async (event: EventBridgeEvent<string, unknown>) => {
     const def = defs.find((d) => d.detailType === event['detail-type'] && d.source === event.source);
     // A rule routed something this consumer does not handle: its pattern and its list disagree.
     if (!def) throw new Error(`unexpected event ${event.source} / ${event['detail-type']}: not in this consumer's list`);
@@ -22,10 +23,6 @@ export function eventHandler<D extends EventDefinition<z.ZodType>>(defs: readonl
     const tenant = requireEnv('TENANT_ID');
     if (d.tenantId !== tenant) throw new Error(`event for tenant ${d.tenantId} reached tenant ${tenant}`);
     logger.appendKeys({ eventId: event.id, detailType: def.detailType, tenant: d.tenantId, callId: d.call?.id, ticketId: d.ticket?.id });
-    try {
-      await fn({ detailType: def.detailType, detail, id: event.id });
-    } finally {
-      logger.resetKeys();
-    }
+    await fn({ detailType: def.detailType, detail, id: event.id });
   });
 }

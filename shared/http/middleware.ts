@@ -1,7 +1,7 @@
-// The one middy chain for HTTP handlers: correlation ids in logs, typed errors → stable JSON bodies.
-import middy from '@middy/core';
+// The HTTP layer of the handler chain: the API's request id and route in logs, typed errors → stable JSON bodies.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { errorBody, httpErrorOf } from './errors.ts';
+import { lambdaHandler } from '../adapters/handler.ts';
 import { logger } from '../adapters/logger.ts';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -24,14 +24,12 @@ export function boundedJson(statusCode: number, body: unknown, tooLarge: (bytes:
 }
 
 export function httpHandler(handler: HttpHandler) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler).use({
+  return lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler).use({
     before: (request) => {
       logger.appendKeys({ requestId: request.event.requestContext?.requestId, route: request.event.routeKey });
     },
-    after: () => logger.resetKeys(),
     onError: (request) => {
       const err = request.error;
-      logger.resetKeys();
       const known = httpErrorOf(err);
       if (known) {
         request.response = { statusCode: known.statusCode, headers: { 'content-type': 'application/json' }, body: errorBody(known.code, known.message) };
