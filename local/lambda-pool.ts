@@ -25,7 +25,6 @@ export class LambdaError extends Error {
 interface Sandbox {
   worker: Worker;
   ready: Promise<void>;
-  busy: boolean;
 }
 
 /** What one streamed invocation wrote, measured in its sandbox. */
@@ -104,7 +103,7 @@ export class LocalFunction {
       worker.on('message', onMsg);
       worker.once('error', reject);
     });
-    const sandbox: Sandbox = { worker, ready, busy: false };
+    const sandbox: Sandbox = { worker, ready };
     ready.catch(() => this.discard(sandbox));
     worker.once('exit', () => this.discard(sandbox));
     this.all.add(sandbox);

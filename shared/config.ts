@@ -1,6 +1,7 @@
 // Tenant settings: one JSON document per tenant (config/tenants/{tenant}.json or -c tenantConfig=FILE),
 // validated here, passed to every function as TENANT_CONFIG and read once at init.
 import { z } from 'zod';
+import { isTimeZone } from './domain/csv.ts';
 
 export const tenantIdSchema = z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'tenant ids are lowercase letters, digits and dashes');
 
@@ -10,7 +11,11 @@ export const tenantConfigSchema = z.object({
   country: z.string().length(2).default('RU'),
   /** Subjects and messages: `en` or `ru`. */
   locale: z.enum(['en', 'ru']).default('en'),
-  timeZone: z.string().default('UTC'),
+  /** IANA time zone of day buckets, date-only report bounds and CSV times; one the runtime does not know fails synth. */
+  timeZone: z
+    .string()
+    .refine(isTimeZone, { error: (issue) => `unknown time zone ${JSON.stringify(issue.input)}: use an IANA name such as "Europe/Moscow" or "UTC"` })
+    .default('UTC'),
   /** HS256 secret that signs agent and admin tokens (at least 32 characters). */
   authSecret: z.string().min(32),
   /** Customer fields shown in the pop-up (N1); `custom:<name>` shows the custom field `<name>`. */

@@ -138,11 +138,6 @@ export async function reserveActionId(tenant: string, ruleId: string, eventKey: 
   return out.Attributes?.['createdId'] as string;
 }
 
-export async function getMarker(tenant: string, ruleId: string, eventKey: string, index: number): Promise<Record<string, unknown> | null> {
-  const out = await ddb.send(new GetCommand({ TableName: tableName, Key: ruleKeys.marker(tenant, ruleId, eventKey, index), ConsistentRead: true }));
-  return out.Item ?? null;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Last-seen ticket status: `ticket_status_changed` without changing the ticket event.
 

@@ -86,7 +86,7 @@ export function localTime(iso: string | null | undefined, timeZone: string): str
   return `${p['year']}-${p['month']}-${p['day']} ${p['hour']}:${p['minute']}:${p['second']}`;
 }
 
-/** True for an IANA time zone this runtime knows (tenant settings are checked with it). */
+/** True for an IANA time zone this runtime knows: the tenant settings' `timeZone` is checked with it (shared/config.ts). */
 export function isTimeZone(timeZone: string): boolean {
   try {
     formatterOf(timeZone);

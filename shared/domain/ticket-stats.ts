@@ -5,8 +5,6 @@ import type { Call } from './call.ts';
 import type { Ticket } from './ticket.ts';
 import { bucketKey, dayBucket, hourBucket, type Contribution, type Counters } from './call-stats.ts';
 
-export const ticketCounters = ['incomingTickets', 'withFirstResponse', 'closedWithRecording', 'bestInTeam'] as const;
-
 /** The call a ticket was created from: the call of its first message. */
 export function creatingCallId(ticket: Ticket): string | null {
   return ticket.messages.find((m) => m.callId !== null)?.callId ?? ticket.callIds[0] ?? null;

@@ -423,4 +423,14 @@ describe('bin/app.ts tenant selection', () => {
     expect(status).not.toBe(0);
     expect(stderr).toContain('is for tenant "demo"');
   }, 60_000);
+
+  it('rejects settings with an unknown time zone, naming the field and the zone', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ringdesk-tenant-')), 'acme.json');
+    writeFileSync(file, JSON.stringify({ ...demoConfig, tenant: 'acme', timeZone: 'Europe/Atlantis' }));
+    const { status, stderr } = synthApp({ tenant: 'acme', tenantConfig: file });
+    expect(status).not.toBe(0);
+    expect(stderr).toContain('invalid tenant settings');
+    expect(stderr).toContain('unknown time zone "Europe/Atlantis"');
+    expect(stderr).toContain('at timeZone');
+  }, 60_000);
 });
