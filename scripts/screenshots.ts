@@ -93,8 +93,10 @@ try {
     await page.getByLabel('Subject').fill('Change of delivery address');
     await page.getByLabel('What was the call about').fill('Moved to a new office; wants the next orders delivered there.');
     await shot(page, `popup-ticket-form-${device}`);
+    await page.getByRole('button', { name: 'Save ticket' }).click();
+    await page.getByText('Ticket created').waitFor();
     await pbx(info, ringing, '+79161234567', [{ event: 'hangup', cause: 'normalClearing' }]);
-    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
 
     await page.getByRole('link', { name: 'Order 1042 arrived damaged' }).click();
     await page.getByRole('heading', { level: 1, name: 'Order 1042 arrived damaged' }).waitFor();

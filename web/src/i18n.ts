@@ -88,6 +88,7 @@ const en = {
   'handset.resolved': 'Missed call, called back',
 
   'ticket.back': 'All tickets',
+  'ticket.customer': 'Customer',
   'ticket.customerNumber': 'Phone',
   'ticket.created': 'Created',
   'ticket.statusLabel': 'Status',
@@ -204,6 +205,7 @@ const ru: Record<MessageKey, string> = {
   'handset.resolved': 'Пропущенный звонок, перезвонили',
 
   'ticket.back': 'Все обращения',
+  'ticket.customer': 'Пользователь',
   'ticket.customerNumber': 'Телефон',
   'ticket.created': 'Создано',
   'ticket.statusLabel': 'Статус',

@@ -2,7 +2,7 @@
 // changes (N3: "call in progress" until the recording is attached).
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api/http.ts';
-import type { Employee, Page, Ticket, TicketMessage, TicketStatus } from '../api/types.ts';
+import type { Customer, Employee, Page, Ticket, TicketMessage, TicketStatus } from '../api/types.ts';
 import { LoadError } from '../pages/Notice.tsx';
 import { useConsole, useRefreshOn } from '../ui/console-context.ts';
 import { Handset } from '../ui/Handset.tsx';
@@ -46,6 +46,7 @@ export function TicketPage({ id }: { id: string }) {
         <StatusBadge status={tk.status} />
       </div>
       <dl class="facts">
+        {tk.customerId && <CustomerFact id={tk.customerId} number={tk.customerNumber} />}
         <div>
           <dt>{t('ticket.customerNumber')}</dt>
           <dd class="phone">{tk.customerNumber ?? '—'}</dd>
@@ -70,6 +71,21 @@ export function TicketPage({ id }: { id: string }) {
       )}
       <NoteForm ticketId={tk.id} onSaved={ticket.reload} />
     </article>
+  );
+}
+
+/** The ticket's customer by name, unless it is only the number (T6 names a customer made from a number by it). */
+function CustomerFact({ id, number }: { id: string; number: string | null }) {
+  const { t } = useI18n();
+  const { api } = useConsole();
+  const customer = useAsync(() => api.get<Customer>(`/customers/${encodeURIComponent(id)}`), [api, id]);
+  if (!customer.data || customer.data.fullName === number) return null;
+  const { fullName, company } = customer.data;
+  return (
+    <div>
+      <dt>{t('ticket.customer')}</dt>
+      <dd>{company ? `${fullName}, ${company}` : fullName}</dd>
+    </div>
   );
 }
 
