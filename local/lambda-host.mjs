@@ -47,13 +47,13 @@ const HIGH_WATER_MARK = Symbol.for('aws.lambda.runtime.handler.streaming.highWat
 const PRELUDE_CONTENT_TYPE = 'application/vnd.awslambda.http-integration-response';
 const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
 
-class HttpResponseStream {
-  static from(underlyingStream, prelude) {
+const HttpResponseStream = {
+  from(underlyingStream, prelude) {
     underlyingStream.setContentType(PRELUDE_CONTENT_TYPE);
     underlyingStream.prelude = Buffer.concat([Buffer.from(JSON.stringify(prelude ?? {})), Buffer.alloc(8)]);
     return underlyingStream;
-  }
-}
+  },
+};
 
 globalThis.awslambda = {
   streamifyResponse(fn, options) {

@@ -210,21 +210,18 @@ export class LocalFunction {
         this.discard(sandbox);
         reject(new LambdaError('Sandbox.Timedout', `Task timed out after ${this.model.timeoutSeconds.toFixed(2)} seconds`));
       }, timeoutMs);
-      type Message = {
-        type: string;
-        id?: string;
-        result?: unknown;
-        streamed?: boolean;
-        stats?: StreamStats;
-        data?: Uint8Array;
-        contentType?: string;
-        error?: { errorType: string; errorMessage: string; stack?: string };
-      };
+      /** What lambda-host.mjs posts about an invocation (its `ready` and `init-error` carry no id). */
+      type Message = { id?: string } & (
+        | { type: 'chunk'; data: Uint8Array; contentType?: string }
+        | { type: 'result'; streamed: true; stats: StreamStats }
+        | { type: 'result'; streamed: false; result: unknown }
+        | { type: 'error'; error: { errorType: string; errorMessage: string; stack?: string } }
+      );
       const onMsg = (m: Message) => {
         if (m.id !== id) return;
         if (m.type === 'chunk') {
           // The sandbox waits for this ack before it writes again: the socket paces the handler.
-          const chunk = Buffer.from(m.data!.buffer, m.data!.byteOffset, m.data!.byteLength);
+          const chunk = Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
           const taken = sink ? sink.write(chunk, m.contentType) : Promise.reject(new Error('no response stream'));
           taken.then(
             () => sandbox.worker.postMessage({ type: 'ack', id }),
@@ -233,7 +230,7 @@ export class LocalFunction {
           return;
         }
         cleanup();
-        if (m.type === 'result') resolve(m.streamed ? { streamed: true, stats: m.stats! } : { streamed: false, result: m.result });
+        if (m.type === 'result') resolve(m.streamed ? { streamed: true, stats: m.stats } : { streamed: false, result: m.result });
         else reject(new LambdaError(m.error?.errorType ?? 'Error', m.error?.errorMessage ?? 'unknown error', m.error?.stack));
       };
       const onExit = (code: number) => {
