@@ -13,7 +13,7 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '3000' },
     'ws-port': { type: 'string', default: '3001' },
-    'console-port': { type: 'string', default: '8080' },
+    'console-port': { type: 'string' },
     'events-port': { type: 'string', default: '0' },
     persist: { type: 'string' },
     tenant: { type: 'string' },
@@ -47,7 +47,8 @@ try {
   const { runtime, info } = await startTenant({
     httpPort: Number(values.port),
     wsPort: Number(values['ws-port']),
-    console: { port: Number(values['console-port']) },
+    // The console follows the API onto ephemeral ports (tests), else 8080.
+    console: { port: Number(values['console-port'] ?? (values.port === '0' || values['ws-port'] === '0' ? 0 : 8080)) },
     eventsPort: Number(values['events-port']),
     skipSynth: values['no-synth'],
     ...(values.persist ? { persistDir: values.persist } : {}),

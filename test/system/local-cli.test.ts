@@ -78,6 +78,8 @@ describe('bin/local.ts (npm start)', () => {
     const wsUrl = printed('WebSocket').replace(/\?token=.*$/, '');
     expect(wsUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/live$/);
     expect(new URL(wsUrl).port).not.toMatch(/^0?$/);
+    const consoleUrl = printed('console');
+    expect(new URL(consoleUrl).port).not.toMatch(/^0?$/);
 
     // The contract of .ringdesk/local.json (read by the UI and scripts).
     const file = join(projectRoot, '.ringdesk/local.json');
@@ -98,6 +100,12 @@ describe('bin/local.ts (npm start)', () => {
     expect(info.wsManagementUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/live$/);
     expect(info.eventsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(info.dynamodbUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // C1: the console is served with a config.json naming this stack and the demo logins.
+    expect(info.consoleUrl).toBe(consoleUrl);
+    const consoleConfig = (await (await fetch(`${consoleUrl}/config.json`)).json()) as { apiUrl: string; wsUrl: string; auth: { logins: { name: string }[] } };
+    expect(consoleConfig).toMatchObject({ apiUrl: httpUrl, wsUrl, auth: { mode: 'demo' } });
+    expect(consoleConfig.auth.logins.map((l) => l.name)).toEqual(['Anna Smirnova', 'Boris Ivanov', 'Admin']);
+    expect((await fetch(`${consoleUrl}/tickets`)).headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(stdout).toContain(info.tokens.admin);
     expect(stdout).toContain(info.webhooks['zammad']);
 
