@@ -134,6 +134,10 @@ async function main() {
     const reports = values.reports ? await (await import('./bench-reports.ts')).benchReports(runtime, info, { calls: Number(values.reports) }) : undefined;
     const csvExport = values.export ? await (await import('./bench-export.ts')).benchExport(runtime, info, Number(values.export)) : undefined;
     const scale = values.customers ? await opsByCustomerCount(info, runtime, values.customers.split(',').map(Number)) : undefined;
+    // What a first visit of the agent console loads (ADR 0005: budget 150 KB gzipped).
+    const { consoleInitialSize, ensureConsoleBuilt } = await import('../local/console-build.ts');
+    await ensureConsoleBuilt();
+    const consoleBundle = { ...consoleInitialSize(), budget: 150 * 1024, unit: 'bytes gzipped' };
 
     const popupP = percentiles(popupSamples);
     const putP = percentiles(putSamples);
@@ -153,6 +157,7 @@ async function main() {
           ...(reports ? { reports } : {}),
           ...(csvExport ? { csvExport } : {}),
           ...(scale ? { dynamodbOperationsPerCallByCustomerCount: scale } : {}),
+          consoleBundle,
           busDeadLetters: runtime.bus.deadLetters().length,
         },
         null,
