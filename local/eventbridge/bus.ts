@@ -13,7 +13,7 @@ import type { BusDirectory } from './put-events.ts';
 import { parseSchedule, startTimer } from './schedule.ts';
 import type { Schedule } from './schedule.ts';
 import type { BusRule, BusTarget, EventBusOptions, EventEnvelope, LocalEventBus } from './types.ts';
-import { parseJsonBody, readBody, sendError, sendJson } from './wire.ts';
+import { parseJsonBody, readBody, sendError, sendJson } from '../aws-json.ts';
 
 export type { BusRule, BusTarget, DeadLetter, EventBusOptions, EventEnvelope, LocalEventBus } from './types.ts';
 

@@ -4,19 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from './types.ts';
+import { AwsJsonError as ApiError } from '../aws-json.ts';
 
 export const MAX_ENTRIES = 10;
 export const MAX_REQUEST_BYTES = 256 * 1024;
 
-export class ApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
+/** EventBridge's errors are AWS JSON errors (`__type` = the SDK exception's name). */
+export { ApiError };
 
 export interface BusDirectory {
   region: string;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /**
@@ -7,6 +7,11 @@ import type { IncomingMessage } from 'node:http';
  */
 export function awsId(): string {
   return `${randomBytes(11).toString('base64url')}=`;
+}
+
+/** `length` characters drawn from `alphabet` (pool and client ids, ARN suffixes). */
+export function randomText(alphabet: string, length: number): string {
+  return Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('');
 }
 
 /** X-Ray style trace header value as API Gateway adds it. */
