@@ -2,18 +2,13 @@
 // is one transaction with the marker, so a redelivered `Call Ended` can never make a second ticket.
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { normalizeTicket, type Ticket, type TicketStatus } from '../domain/ticket.ts';
-import type { LegPlanKind } from '../domain/call-ticket-rules.ts';
+import type { GroupWrite, LegMarker, MissedGroup } from '../domain/leg-reconciliation.ts';
 import { conditionally, ddb, decodeCursor, encodeCursor, keys, tableName } from './dynamo.ts';
 import type { OutboxEntry } from './publisher.ts';
 
 export interface TicketRecord {
   ticket: Ticket;
   version: number;
-}
-
-export interface MissedGroup {
-  ticketId: string;
-  lastMissedAt: string;
 }
 
 function ticketItem(tenant: string, ticket: Ticket, version: number) {
@@ -86,12 +81,6 @@ export async function listTickets(tenant: string, status: TicketStatus | undefin
 
 // ---- per call + leg markers (docs/adr/0003-ticket-rules.md) ----
 
-/** One leg's decision: the ticket its message is in, and by which rule kind. */
-export interface LegMarker {
-  ticketId: string;
-  kind: LegPlanKind;
-}
-
 /** The call's marker item: a decision per leg (`-` = the call as a whole, missed), versioned. */
 export interface CallMarker {
   exists: boolean;
@@ -124,7 +113,7 @@ export interface CallTicketsWrite {
   tickets: TicketPut[];
   deletes: { id: string; expectedVersion: number }[];
   /** The missed-call group to open (`open`) or touch (`touch`, it must still point at `ticketId`). */
-  group?: { number: string; ticketId: string; lastMissedAt: string; mode: 'open' | 'touch' };
+  group?: GroupWrite;
 }
 
 /** One transaction: the call's marker (unchanged since read) + tickets (new or unchanged since read) + deletes + group. False on a lost race. */

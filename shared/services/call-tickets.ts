@@ -1,21 +1,14 @@
 // Settles a finished call into tickets by the helpdesk rules (docs/adr/0003-ticket-rules.md): the pure
 // plan (decideLegTickets: per leg, from the call, the agents' actions and a click-to-call intent) is
-// reconciled with the call's marker (one decision per call + leg) in one transaction with the tickets.
-// Runs on every `Call Ended` (redeliveries, late answers, late recordings) and after an agent action
-// on an ended call, so whatever arrives last, the tickets converge; races are retried from a fresh read.
+// reconciled with the call's marker (reconcileLegs: one decision per call + leg) and written in one
+// transaction with the tickets. Runs on every `Call Ended` (redeliveries, late answers, late recordings)
+// and after an agent action on an ended call, so whatever arrives last, the tickets converge; races are
+// retried from a fresh read.
 import { ulid } from 'ulid';
 import type { Call } from '../domain/call.ts';
-import {
-  CALL_LEG,
-  decideLegTickets,
-  putCallInTicket,
-  removeCallFromTicket,
-  sameTicket,
-  statusAfter,
-  type CallPlan,
-  type LegPlan,
-} from '../domain/call-ticket-rules.ts';
-import { emptyTicket, type Locale, type Ticket, type TicketStatus } from '../domain/ticket.ts';
+import { decideLegTickets, type CallPlan } from '../domain/call-ticket-rules.ts';
+import { reconcileLegs, sameLegs, ticketFromCall, type Read, type Settlement, type StoredState } from '../domain/leg-reconciliation.ts';
+import type { Locale, Ticket, TicketStatus } from '../domain/ticket.ts';
 import { findDialIntent, listActions } from '../adapters/call-actions-repo.ts';
 import { findCustomerIdByPhone } from '../adapters/customers-repo.ts';
 import { logger } from '../adapters/logger.ts';
@@ -28,8 +21,8 @@ import {
   getMissedGroup,
   getTicketRecord,
   writeCallTickets,
+  type CallMarker,
   type CallTicketsWrite,
-  type LegMarker,
 } from '../adapters/tickets-repo.ts';
 import { ticketEvents } from '../events/catalog.ts';
 
@@ -38,55 +31,6 @@ const MAX_ATTEMPTS = 8;
 export type CallTicketResult =
   | { kind: 'none'; reason: string }
   | { kind: 'created' | 'appended' | 'converted' | 'updated' | 'duplicate'; ticketId: string | null; ticketIds: string[] };
-
-interface Slot {
-  ticket: Ticket;
-  /** Stored version; 0 for a ticket made in this attempt. */
-  version: number;
-  original: Ticket | null;
-  deleted: boolean;
-}
-
-/** The tickets one attempt reads and changes, written together at the end. */
-class WorkingSet {
-  readonly slots = new Map<string, Slot>();
-  constructor(private readonly tenant: string) {}
-
-  async get(id: string): Promise<Ticket | null> {
-    const slot = this.slots.get(id);
-    if (slot) return slot.deleted ? null : slot.ticket;
-    const rec = await getTicketRecord(this.tenant, id);
-    if (!rec) return null;
-    this.slots.set(id, { ticket: rec.ticket, version: rec.version, original: rec.ticket, deleted: false });
-    return rec.ticket;
-  }
-  add(ticket: Ticket): void {
-    this.slots.set(ticket.id, { ticket, version: 0, original: null, deleted: false });
-  }
-  set(ticket: Ticket): void {
-    const slot = this.slots.get(ticket.id);
-    if (!slot) throw new Error(`ticket ${ticket.id} was not read in this attempt`);
-    slot.ticket = ticket;
-  }
-  remove(id: string): void {
-    const slot = this.slots.get(id);
-    if (slot) slot.deleted = true;
-  }
-  changes(callId: string): Pick<CallTicketsWrite, 'tickets' | 'deletes'> & { events: OutboxEntry[]; created: string[]; updated: string[] } {
-    const out = { tickets: [] as CallTicketsWrite['tickets'], deletes: [] as CallTicketsWrite['deletes'], events: [] as OutboxEntry[], created: [] as string[], updated: [] as string[] };
-    for (const slot of this.slots.values()) {
-      if (slot.deleted) {
-        if (slot.version > 0) out.deletes.push({ id: slot.ticket.id, expectedVersion: slot.version });
-        continue;
-      }
-      if (slot.original && sameTicket(slot.original, slot.ticket)) continue;
-      out.tickets.push({ ticket: slot.ticket, expectedVersion: slot.version });
-      out.events.push(ticketEvent(slot.original ? 'updated' : 'created', this.tenant, slot.ticket, callId));
-      (slot.original ? out.updated : out.created).push(slot.ticket.id);
-    }
-    return out;
-  }
-}
 
 /** `Call Ended` (or an agent action on an ended call) → tickets. Idempotent per call + leg. */
 export async function ticketForCall(tenant: string, locale: Locale, call: Call, now = new Date()): Promise<CallTicketResult> {
@@ -109,144 +53,73 @@ export async function ticketForCall(tenant: string, locale: Locale, call: Call, 
 /** One read–decide–write round; null when a concurrent writer won and the round must be redone. */
 async function settleOnce(tenant: string, locale: Locale, call: Call, plan: CallPlan, at: string): Promise<CallTicketResult | null> {
   const marker = await getCallMarker(tenant, call.id, call.answeredBy);
-  const ws = new WorkingSet(tenant);
-  const legs: Record<string, LegMarker> = { ...marker.legs };
-  let converted = false;
-  let group: CallTicketsWrite['group'];
-  const dropGroups: { number: string; ticketId: string }[] = [];
-
-  if (plan.legs.length === 0 && Object.keys(legs).length === 0) return { kind: 'none', reason: plan.reason ?? 'no_outcome' };
-
-  // The call looked missed until its answer arrived (I3): the missed decision gives way to the legs' own.
-  const missed = legs[CALL_LEG];
-  if (missed?.kind === 'missed' && plan.legs.length > 0 && plan.legs.every((l) => l.kind !== 'missed')) {
-    const first = plan.legs.find((l) => l.leg === call.answeredBy) ?? plan.legs[0]!;
-    const ticket = await ws.get(missed.ticketId);
-    if (ticket && first.kind === 'auto' && ticket.callIds.length === 1 && ticket.callIds[0] === call.id && !legs[first.leg]) {
-      // A missed-call ticket the call opened alone becomes its T4 ticket (same id).
-      const messages = ticket.messages.map((m) => (m.callId === call.id ? { ...m, authorId: first.leg } : m));
-      const base: Ticket = { ...ticket, messages, subject: first.subject, status: first.status, missed: false, missedState: null, assigneeId: first.assigneeId, updatedAt: at };
-      ws.set(putCallInTicket(base, call, { employeeId: first.leg }, ulid(), at, locale));
-      legs[first.leg] = { ticketId: ticket.id, kind: 'auto' };
-      // The converted ticket is no longer a missed-call ticket: the next missed call must not join it.
-      if (call.customerNumber) dropGroups.push({ number: call.customerNumber, ticketId: ticket.id });
-    } else if (ticket) {
-      const left = removeCallFromTicket(ticket, call.id, null, at);
-      if (left.messages.length === 0) ws.remove(ticket.id);
-      else ws.set(left);
-    }
-    delete legs[CALL_LEG];
-    converted = true;
-  }
-
-  for (const p of plan.legs) {
-    const cur = legs[p.leg];
-    if (p.kind === 'missed') {
-      if (cur) {
-        await refresh(ws, call, cur, null, at, locale);
+  const stored: StoredState = { legs: marker.legs, tickets: {}, groups: {}, customers: {} };
+  const versions = new Map<string, number>();
+  for (;;) {
+    const r = reconcileLegs({ tenant, call, plan, stored, at, locale, newId: ulid });
+    switch (r.kind) {
+      case 'read':
+        await load(tenant, r.read, stored, versions);
         continue;
-      }
-      const number = p.groupNumber;
-      const open = number ? await getMissedGroup(tenant, number) : null;
-      if (number && open) {
-        // M2: extend the open missed-call ticket of this number.
-        const ticket = await ws.get(open.ticketId);
-        if (!ticket || ticket.status !== 'open') {
-          await dropMissedGroup(tenant, number, open.ticketId);
-          return null;
-        }
-        ws.set(putCallInTicket(ticket, call, { employeeId: null }, ulid(), at, locale));
-        legs[p.leg] = { ticketId: ticket.id, kind: 'missed' };
-        const lastMissedAt = call.startedAt > open.lastMissedAt ? call.startedAt : open.lastMissedAt;
-        group = { number, ticketId: ticket.id, lastMissedAt, mode: 'touch' };
-        continue;
-      }
-      // M1 (M5: the group is created with the ticket, whoever commits first wins).
-      const ticket = await newTicket(tenant, call, p.subject, 'open', null, true, null, at, locale);
-      ws.add(ticket);
-      legs[p.leg] = { ticketId: ticket.id, kind: 'missed' };
-      if (number) group = { number, ticketId: ticket.id, lastMissedAt: call.startedAt, mode: 'open' };
-      continue;
-    }
-    if (p.kind === 'auto') {
-      if (cur) {
-        await refresh(ws, call, cur, p.leg, at, locale);
-        continue;
-      }
-      const ticket = await newTicket(tenant, call, p.subject, p.status, p.assigneeId, false, p.leg, at, locale);
-      ws.add(ticket);
-      legs[p.leg] = { ticketId: ticket.id, kind: 'auto' };
-      continue;
-    }
-    // own / into / attempt: the call goes into a ticket the agent chose.
-    if (cur && cur.ticketId !== p.ticketId) {
-      // The agent filed the call after its automatic ticket was made (or re-linked it): move the message.
-      const old = await ws.get(cur.ticketId);
-      if (old) {
-        const left = removeCallFromTicket(old, call.id, p.leg, at);
-        if (left.messages.length === 0 && cur.kind === 'auto') ws.remove(old.id);
-        else ws.set(left);
-      }
-    }
-    const target = await ws.get(p.ticketId);
-    if (!target) {
-      logger.warn('the ticket an agent chose for a call is gone', { callId: call.id, ticketId: p.ticketId, leg: p.leg });
-      continue;
-    }
-    ws.set(applyPlan(target, call, p, at, locale));
-    legs[p.leg] = { ticketId: p.ticketId, kind: p.kind };
-  }
-
-  // M4a / M4d: a new ticket from a conversation with the customer closes their open missed-call ticket.
-  if (plan.closeMissedTicketOf) {
-    const open = await getMissedGroup(tenant, plan.closeMissedTicketOf);
-    const targets = new Set(plan.legs.flatMap((l) => ('ticketId' in l ? [l.ticketId] : [])));
-    if (open && !targets.has(open.ticketId)) {
-      const ticket = await ws.get(open.ticketId);
-      if (ticket && ticket.status === 'open' && ticket.missedState !== null) ws.set({ ...ticket, status: 'closed', updatedAt: at });
-      dropGroups.push({ number: plan.closeMissedTicketOf, ticketId: open.ticketId });
+      case 'none':
+        return { kind: 'none', reason: r.reason };
+      case 'stale_group':
+        await dropMissedGroup(tenant, r.number, r.ticketId);
+        return null;
+      case 'settle':
+        return write(tenant, call, marker, r, versions);
     }
   }
+}
 
-  const changes = ws.changes(call.id);
-  const legsChanged = !sameLegs(legs, marker.legs) || !marker.exists || marker.version === 0;
-  const ticketIds = Object.values(legs).map((l) => l.ticketId);
-  if (!legsChanged && changes.tickets.length === 0 && changes.deletes.length === 0) {
+/** Reads what the reconciliation asked for into the state it reconciles from (ticket versions on the side, for the write). */
+async function load(tenant: string, read: Read, stored: StoredState, versions: Map<string, number>): Promise<void> {
+  switch (read.kind) {
+    case 'ticket': {
+      const rec = await getTicketRecord(tenant, read.id);
+      stored.tickets[read.id] = rec?.ticket ?? null;
+      if (rec) versions.set(read.id, rec.version);
+      return;
+    }
+    case 'group':
+      stored.groups[read.number] = await getMissedGroup(tenant, read.number);
+      return;
+    case 'customer':
+      stored.customers[read.number] = await findCustomerIdByPhone(tenant, read.number);
+      return;
+  }
+}
+
+/** Writes a settlement in one transaction conditioned on the marker and ticket versions read; null on a lost race. */
+async function write(tenant: string, call: Call, marker: CallMarker, s: Settlement, versions: Map<string, number>): Promise<CallTicketResult | null> {
+  for (const lost of s.lostTickets) logger.warn('the ticket an agent chose for a call is gone', { callId: call.id, ticketId: lost.ticketId, leg: lost.leg });
+  // A marker of the one-decision-per-call era (version 0) is rewritten in the per-leg form.
+  const legsChanged = !sameLegs(s.legs, marker.legs) || !marker.exists || marker.version === 0;
+  const ticketIds = Object.values(s.legs).map((l) => l.ticketId);
+  if (!legsChanged && s.tickets.length === 0 && s.deletes.length === 0) {
     // Redelivery: the tickets are as planned; make sure their events left the outbox.
     await flushOutbox(tenant, call.id, marker.version, marker.outbox);
     return { kind: 'duplicate', ticketId: ticketIds[0] ?? null, ticketIds };
   }
-  const outbox = [...marker.outbox, ...changes.events];
-  const write: CallTicketsWrite = { callId: call.id, marker, legs, outbox, tickets: changes.tickets, deletes: changes.deletes, ...(group ? { group } : {}) };
-  if (!(await writeCallTickets(tenant, write))) return null;
+  const outbox = [...marker.outbox, ...s.tickets.map(({ ticket, change }) => ticketEvent(change, tenant, ticket, call.id))];
+  const w: CallTicketsWrite = {
+    callId: call.id,
+    marker,
+    legs: s.legs,
+    outbox,
+    tickets: s.tickets.map(({ ticket }) => ({ ticket, expectedVersion: versions.get(ticket.id) ?? 0 })),
+    // Only stored tickets are deleted, so their version was read (0 would only lose the race).
+    deletes: s.deletes.map((id) => ({ id, expectedVersion: versions.get(id) ?? 0 })),
+    ...(s.group ? { group: s.group } : {}),
+  };
+  if (!(await writeCallTickets(tenant, w))) return null;
 
-  // M2: after a conversation the next missed call opens a new missed-call ticket.
-  if (plan.conversationWith) await closeMissedGroup(tenant, plan.conversationWith, call.answeredAt ?? at);
-  for (const g of dropGroups) await dropMissedGroup(tenant, g.number, g.ticketId);
+  if (s.closeGroup) await closeMissedGroup(tenant, s.closeGroup.number, s.closeGroup.at);
+  for (const g of s.dropGroups) await dropMissedGroup(tenant, g.number, g.ticketId);
   await flushOutbox(tenant, call.id, marker.version + 1, outbox);
 
-  const kind = converted ? 'converted' : changes.created.length > 0 ? 'created' : group?.mode === 'touch' ? 'appended' : 'updated';
+  const kind = s.converted ? 'converted' : s.tickets.some((t) => t.change === 'created') ? 'created' : s.group?.mode === 'touch' ? 'appended' : 'updated';
   return { kind, ticketId: ticketIds[0] ?? null, ticketIds };
-}
-
-/** Slot by slot (DynamoDB does not keep the order of map keys). */
-function sameLegs(a: Record<string, LegMarker>, b: Record<string, LegMarker>): boolean {
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => b[k]?.ticketId === a[k]!.ticketId && b[k]?.kind === a[k]!.kind);
-}
-
-/** T1/T2/T7: the call leg's message into the chosen ticket, with the status the rule gives. */
-function applyPlan(ticket: Ticket, call: Call, p: Extract<LegPlan, { kind: 'own' | 'into' | 'attempt' }>, at: string, locale: Locale): Ticket {
-  if (p.kind === 'attempt') return putCallInTicket(ticket, call, { employeeId: p.leg, attempt: true }, ulid(), at, locale);
-  const status: TicketStatus | undefined = statusAfter(p);
-  return putCallInTicket(ticket, call, { employeeId: p.leg, ...(p.summary !== null ? { body: p.summary } : {}), ...(status ? { status } : {}) }, ulid(), at, locale);
-}
-
-/** A decided leg: keep its message current (a recording that came after the end). */
-async function refresh(ws: WorkingSet, call: Call, cur: LegMarker, employeeId: string | null, at: string, locale: Locale): Promise<void> {
-  const ticket = await ws.get(cur.ticketId);
-  if (!ticket || !ticket.messages.some((m) => m.callId === call.id && m.authorId === employeeId)) return;
-  ws.set(putCallInTicket(ticket, call, { employeeId, ...(cur.kind === 'attempt' ? { attempt: true } : {}) }, ulid(), at, locale));
 }
 
 function ticketEvent(kind: 'created' | 'updated', tenant: string, ticket: Ticket, callId: string | null): OutboxEntry {
@@ -265,8 +138,7 @@ export async function newTicket(
   locale: Locale,
 ): Promise<Ticket> {
   const customerId = call.customerNumber ? await findCustomerIdByPhone(tenant, call.customerNumber) : null;
-  const empty = emptyTicket({ id: ulid(), tenantId: tenant, subject, status, missed, assigneeId, customerId, customerNumber: call.customerNumber }, at);
-  return putCallInTicket(empty, call, { employeeId }, ulid(), at, locale);
+  return ticketFromCall({ id: ulid(), tenantId: tenant, subject, status, missed, assigneeId, customerId }, call, employeeId, ulid(), at, locale);
 }
 
 async function flushOutbox(tenant: string, callId: string, markerVersion: number, outbox: OutboxEntry[]): Promise<void> {

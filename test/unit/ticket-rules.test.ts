@@ -1,38 +1,8 @@
 // Pure ticket decisions for finished calls (I5, T4, T9, M1), without any I/O.
 import { describe, expect, it } from 'vitest';
-import type { Call } from '#shared/domain/call.ts';
 import { callMessage, decideCallTicket } from '#shared/domain/ticket.ts';
-import { decideLegTickets, putCallInTicket, type AgentAction, type DialIntent } from '#shared/domain/call-ticket-rules.ts';
-import type { Ticket } from '#shared/domain/ticket.ts';
-
-function call(overrides: Partial<Call>): Call {
-  return {
-    id: 'c_1',
-    tenantId: 'demo',
-    provider: 'zammad',
-    providerCallId: 'p1',
-    direction: 'inbound',
-    status: 'ended',
-    outcome: 'missed',
-    from: '+79161234567',
-    to: '+74951234567',
-    customerNumber: '+79161234567',
-    presentation: 'allowed',
-    queue: null,
-    startedAt: '2026-11-21T10:00:00.000Z',
-    answeredAt: null,
-    endedAt: '2026-11-21T10:00:20.000Z',
-    waitSeconds: 20,
-    talkSeconds: 0,
-    legs: [],
-    offeredTo: ['emp-101'],
-    answeredBy: null,
-    endReason: 'no_answer_timeout',
-    rawReason: 'noAnswer',
-    recordingUrl: null,
-    ...overrides,
-  };
-}
+import { decideLegTickets, putCallInTicket } from '#shared/domain/call-ticket-rules.ts';
+import { act, answered, call, dial, leg, missedTicket as missedTicketOf, outbound } from './call-fixtures.ts';
 
 describe('decideCallTicket', () => {
   it('M1: a missed inbound call that rang at an employee opens a missed-call ticket grouped by number', () => {
@@ -58,12 +28,12 @@ describe('decideCallTicket', () => {
     expect(decideCallTicket(call({ status: 'ringing', outcome: null, endedAt: null }), 'en')).toEqual({ kind: 'none', reason: 'not_ended' });
   });
 
-  it('a tenant locale ru gives the Russian subjects of the seeds', () => {
+  it('M1, T4: a tenant locale ru gives the Russian subjects of the seeds', () => {
     expect(decideCallTicket(call({}), 'ru')).toMatchObject({ subject: 'Пропущенный звонок от +79161234567' });
     expect(decideCallTicket(call({ outcome: 'answered', answeredBy: 'emp-101' }), 'ru')).toMatchObject({ subject: 'Входящий звонок от +79161234567' });
   });
 
-  it('an answered outbound call is titled by the number called', () => {
+  it('T8: an answered outbound call is titled by the number called', () => {
     const d = decideCallTicket(call({ direction: 'outbound', from: '101', to: '+79169998877', customerNumber: '+79169998877', outcome: 'answered', answeredBy: 'emp-101' }), 'en');
     expect(d).toMatchObject({ kind: 'answered', subject: 'Outgoing call to +79169998877' });
   });
@@ -75,12 +45,6 @@ describe('decideCallTicket', () => {
 });
 
 // ---- per-leg rules with agent actions and click-to-call (decideLegTickets, putCallInTicket) ----
-
-const leg = (employeeId: string, answeredAt: string | null) => ({ id: `emp:${employeeId}`, employeeId, agent: {}, state: 'ended' as const, offeredAt: '2026-11-21T10:00:00.000Z', answeredAt, endedAt: '2026-11-21T10:05:00.000Z', talkSeconds: 10 });
-const answered = (over: Partial<Call> = {}) => call({ outcome: 'answered', answeredBy: 'emp-101', answeredAt: '2026-11-21T10:00:05.000Z', legs: [leg('emp-101', '2026-11-21T10:00:05.000Z')], ...over });
-const act = (employeeId: string, kind: AgentAction['kind'], ticketId: string | null = null): AgentAction => ({ callId: 'c_1', employeeId, kind, ticketId, summary: kind === 'draft' ? null : 'sum', at: '2026-11-21T10:01:00.000Z' });
-const outbound = (over: Partial<Call> = {}) => answered({ direction: 'outbound', from: '+74951234567', to: '+79169998877', customerNumber: '+79169998877', offeredTo: [], ...over });
-const dial: DialIntent = { ticketId: 'tk-missed', employeeId: 'emp-101', customerNumber: '+79169998877', commandId: 'cmd', provider: 'mango', providerCallId: null, createdAt: '2026-11-21T09:59:00.000Z' };
 
 describe('decideLegTickets', () => {
   it('T1: a ticket the agent created takes the call and closes the open missed-call ticket of the number (M4a)', () => {
@@ -121,12 +85,7 @@ describe('decideLegTickets', () => {
 });
 
 describe('putCallInTicket', () => {
-  const missedTicket: Ticket = {
-    id: 'tk-missed', tenantId: 'demo', channel: 'calls', subject: 'Missed call from +79169998877', status: 'open', missed: true, missedState: 'missed',
-    callbackAttempts: 0, firstCallbackAt: null, timeToCallbackSeconds: null, assigneeId: null, customerId: null, customerNumber: '+79169998877', callIds: ['c_0'],
-    messages: [{ id: 'm0', kind: 'call', callId: 'c_0', authorId: null, body: '', recordingUrl: null, createdAt: '2026-11-21T09:00:00.000Z' }],
-    createdAt: '2026-11-21T09:00:01.000Z', updatedAt: '2026-11-21T09:00:01.000Z',
-  };
+  const missedTicket = missedTicketOf();
 
   it('M3, M4c: an answered callback with a recording resolves the missed call, makes it pending and times the callback', () => {
     const t = putCallInTicket(missedTicket, outbound({ recordingUrl: 'https://rec/1.mp3' }), { employeeId: 'emp-101', status: 'pending' }, 'm1', 'now');
