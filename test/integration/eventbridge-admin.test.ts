@@ -19,7 +19,7 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 2000
 }
 
 describe('local EventBridge bus admin routes', () => {
-  it('GET /_local/dead-letters lists what failed every attempt; POST /_local/dead-letters/replay re-delivers it', async () => {
+  it('S5: GET /_local/dead-letters lists what failed every attempt; POST /_local/dead-letters/replay re-delivers it', async () => {
     let healthy = false;
     const delivered: EventEnvelope[] = [];
     const bus = await startEventBus({

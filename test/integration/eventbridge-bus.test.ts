@@ -152,7 +152,7 @@ describe('local EventBridge bus over the real SDK', () => {
     expect(got.events).toHaveLength(1);
   });
 
-  it('retries a failing target twice, dead-letters it, and replays it', async () => {
+  it('S5: retries a failing target twice, dead-letters it, and replays it', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'eb-dlq-'));
     const logged: string[] = [];
     const originalWrite = process.stderr.write.bind(process.stderr);

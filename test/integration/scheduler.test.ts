@@ -105,7 +105,7 @@ describe('local EventBridge Scheduler', () => {
     expect(invoked).toEqual([]);
   });
 
-  it('retries a failing target like Lambda async, then dead-letters it with the DLQ arn', async () => {
+  it('S5: retries a failing target like Lambda async, then dead-letters it with the DLQ arn', async () => {
     flakyFailures = 0;
     await create('flaky', at(-1000), FLAKY);
     await scheduler.fireDue(new Date());

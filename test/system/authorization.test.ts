@@ -219,7 +219,7 @@ describe('the route list', () => {
     expect(protectedRoutes.length).toBeGreaterThanOrEqual(5);
   });
 
-  it('every route of the running HTTP API has a spec, and every spec a route (nothing escapes this suite)', () => {
+  it('S3: every route of the running HTTP API has a spec, and every spec a route (nothing escapes this suite)', () => {
     const http = h.runtime.model.apis.find((a) => a.protocol === 'HTTP')!;
     expect(http.routes.map((r) => r.routeKey).sort()).toEqual(allRoutes.map(routeKeyOf).sort());
   });
@@ -316,7 +316,7 @@ describe('public routes', () => {
     expect(await res.json()).toEqual({ error: 'unknown_provider', message: expect.any(String) });
   });
 
-  it('GET /openapi.json needs no token and is the document generated from the route specs', async () => {
+  it('S3: GET /openapi.json needs no token and is the document generated from the route specs', async () => {
     const res = await fetch(`${h.info.httpUrl}/openapi.json`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/json');

@@ -282,7 +282,7 @@ export function pipelineScenarios(options: Parameters<typeof startHarness>[0] = 
       }
     });
 
-    it('lists calls newest first with a working cursor, and rejects bad queries', async () => {
+    it('L1: lists calls newest first with a working cursor, and rejects bad queries', async () => {
       await missedCall(randomNumber());
       await missedCall(randomNumber());
       const page1 = await api<List<Call>>(h.info, '/calls?limit=1');

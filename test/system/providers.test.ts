@@ -128,7 +128,7 @@ describe('zadarma', () => {
     await expectRefused(await postZadarma(h.info, forged.fields, { signature: 'Zm9vYmFy' }), callIdFor('zadarma', pbxCallId), 'invalid_signature');
   });
 
-  it('answers the zd_echo URL check with the echo as text/plain', async () => {
+  it('I1: answers the zd_echo URL check with the echo as text/plain', async () => {
     const res = await fetch(`${h.info.webhooks['zadarma']!}?zd_echo=abc`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -186,7 +186,7 @@ describe('twilio', () => {
     await expectRefused(await postTwilio(h.info, parent.subpath, parent.params, { token: 'not-the-auth-token' }), callIdFor('twilio', sid), 'invalid_signature');
   });
 
-  it('the <Dial action> callback is answered 200 text/xml with TwiML', async () => {
+  it('I1: the <Dial action> callback is answered 200 text/xml with TwiML', async () => {
     const sid = `CAP${uniqueId()}`;
     const res = await postTwilio(h.info, 'dial-action', {
       AccountSid: 'ACdemo', ApiVersion: '2010-04-01', CallSid: sid, Direction: 'inbound', From: randomNumber(), To: LINE, CallStatus: 'in-progress', DialCallStatus: 'no-answer', DialCallDuration: '0', DialBridged: 'false',
@@ -243,7 +243,7 @@ describe('megafon', () => {
 });
 
 describe('zammad answers', () => {
-  it('rejects a newCall from a blocked number with busy; the call ends rejected_blocked and opens no ticket', async () => {
+  it('I5: rejects a newCall from a blocked number with busy; the call ends rejected_blocked and opens no ticket', async () => {
     const BLOCKED = '+79990000000';
     const callId = callIdValue();
     const id = callIdFor('zammad', callId);

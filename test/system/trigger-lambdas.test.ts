@@ -20,7 +20,7 @@ async function post<T>(p: string, body: unknown): Promise<{ status: number; body
 const ext = () => String(600 + Math.floor(Math.random() * 300));
 
 describe('trigger Lambdas (R4)', () => {
-  it('the trigger runs from the template: a VIP caller rings → supervisors get vip_call, agents do not', async () => {
+  it('R4: the trigger runs from the template: a VIP caller rings → supervisors get vip_call, agents do not', async () => {
     expect(h.runtime.model.functions.some((f) => f.shortName === 'vip-caller-notifies-supervisors')).toBe(true);
     const supervisor = await post<Employee>('/employees', { extension: ext(), fullName: `Supervisor ${Date.now()}`, accessLevel: 'admin' });
     expect(supervisor.status).toBe(201);

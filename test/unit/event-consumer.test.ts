@@ -36,7 +36,7 @@ describe('eventHandler', () => {
     expect(seen).toEqual(['Ticket Created t-1 ev-1']);
   });
 
-  it('throws on an event outside its list (rule and list disagree): retried, then dead-lettered, never dropped', async () => {
+  it('S5: throws on an event outside its list (rule and list disagree): retried, then dead-lettered, never dropped', async () => {
     const fn = vi.fn(async () => {});
     const handler = eventHandler([ticketEvents.created], fn);
     await expect(handler(event(ticketEvents.updated, detail('demo')), context)).rejects.toThrow(/unexpected event ringdesk.tickets \/ Ticket Updated/);
@@ -50,7 +50,7 @@ describe('eventHandler', () => {
     expect(fn).not.toHaveBeenCalled();
   });
 
-  it('throws on a detail that does not match the catalog schema', async () => {
+  it('S5: throws on a detail that does not match the catalog schema', async () => {
     const fn = vi.fn(async () => {});
     const handler = eventHandler([ticketEvents.created], fn);
     await expect(handler(event(ticketEvents.created, { ...detail('demo'), ticket: { id: 't-1' } }), context)).rejects.toThrow();

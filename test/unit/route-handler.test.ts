@@ -65,7 +65,7 @@ describe('routeHandler', () => {
     }
   });
 
-  it('a role below the route is 403 before the request is validated', async () => {
+  it('S3: a role below the route is 403 before the request is validated', async () => {
     for (const role of ['agent', 'analyst'] as const) {
       const res = await call(event({ token: tokens[role]!, id: 'BAD#ID', body: '{}' }));
       expect(res).toEqual({ status: 403, body: { error: 'forbidden', message: expect.any(String) } });
