@@ -8,13 +8,14 @@ import { ticketForCall } from '#shared/services/call-tickets.ts';
 import { tenantConfig, tenantId } from '#shared/tenant.ts';
 
 export const handler = eventHandler(consumers['create-call-ticket'], async ({ detail }) => {
-  // Deliveries may be shuffled: decide on the call as stored now, not on a possibly stale snapshot,
-  // since the first decision for a call is final (the ticket marker).
+  // Deliveries may be shuffled: decide on the call as stored now, not on the event's snapshot. No
+  // decision is final: each run moves the call's tickets to the plan for the call it is given (the
+  // marker keeps one decision per call + leg, revised by a late answer, recording or agent action),
+  // so a stale snapshot delivered last would move them back.
   const call = (await getCall(tenantId, detail.call.id)) ?? detail.call;
   const result = await ticketForCall(tenantId, tenantConfig.locale, call);
   logger.info('call ticket', { result, revision: detail.revision });
   if (result.kind === 'created' || result.kind === 'appended') {
     metrics.addMetric(result.kind === 'created' ? 'TicketsCreated' : 'CallsGroupedIntoTickets', MetricUnit.Count, 1);
-    metrics.publishStoredMetrics();
   }
 });
