@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Call, CallLeg } from '#shared/domain/call.ts';
-import { contribution, dayBucket, parseBucketKey, type Counters } from '#shared/domain/call-stats.ts';
+import { addContribution, contribution, dayBucket, parseBucketKey, type Contribution } from '#shared/domain/call-stats.ts';
 import { stderrSink } from '../local/log-lines.ts';
 import type { LocalRuntime } from '../local/runtime.ts';
 import { startTenant, type LocalInfo } from '../local/start.ts';
@@ -130,18 +130,14 @@ export async function benchReports(runtime: LocalRuntime, info: LocalInfo, opts:
   // 1. Generate and fold: the calls are made in start order, so the first call of a number is the first seen.
   const t0 = performance.now();
   const seen = new Set<string>();
-  const sums = new Map<string, Counters>();
+  const sums: Contribution = {};
   let inYear = 0; // calls whose tenant-local day is in 2025 (the last UTC evening is already 2026 in Moscow)
   for (let i = 0; i < opts.calls; i++) {
     const call = syntheticCall(info.tenant, i, opts.calls, rnd, employees, lines);
     if (dayBucket(call.startedAt, settings.timeZone).startsWith('2025')) inYear++;
     const isFirstFromNumber = call.direction === 'inbound' && !seen.has(call.customerNumber!);
     if (call.direction === 'inbound') seen.add(call.customerNumber!);
-    for (const [key, counters] of Object.entries(contribution(call, { ...settings, isFirstFromNumber }))) {
-      let acc = sums.get(key);
-      if (!acc) sums.set(key, (acc = {}));
-      for (const [name, v] of Object.entries(counters)) acc[name] = (acc[name] ?? 0) + (v ?? 0);
-    }
+    addContribution(sums, contribution(call, { ...settings, isFirstFromNumber }));
   }
   const generateMs = performance.now() - t0;
 
@@ -151,7 +147,7 @@ export async function benchReports(runtime: LocalRuntime, info: LocalInfo, opts:
   );
   process.env['TABLE_NAME'] = runtime.tableName; // the key builders' module reads it at import, as in a function
   const { keys } = await import('#shared/adapters/dynamo.ts');
-  const items = [...sums].map(([key, counters]) => {
+  const items = Object.entries(sums).map(([key, counters]) => {
     const { granularity, kind, sortKey } = parseBucketKey(key);
     return { PK: keys.statsBuckets(info.tenant, 'STATS', granularity, kind), SK: sortKey, ...counters };
   });
@@ -160,7 +156,8 @@ export async function benchReports(runtime: LocalRuntime, info: LocalInfo, opts:
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       while (next < items.length) {
-        const batch = items.slice(next, (next += 25));
+        const batch = items.slice(next, next + 25);
+        next += batch.length;
         let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
           [runtime.tableName]: batch.map((Item) => ({ PutRequest: { Item } })),
         };

@@ -95,8 +95,8 @@ const getAttOf = (v: Json): string | null => {
 function referencedIds(v: Json, out: string[] = []): string[] {
   const r = refOf(v) ?? getAttOf(v);
   if (r) out.push(r);
-  else if (Array.isArray(v)) v.forEach((x) => referencedIds(x, out));
-  else if (v && typeof v === 'object') Object.values(v).forEach((x) => referencedIds(x, out));
+  else if (Array.isArray(v)) for (const x of v) referencedIds(x, out);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) referencedIds(x, out);
   return out;
 }
 

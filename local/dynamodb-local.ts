@@ -103,7 +103,9 @@ export async function startDynamoDbLocal(opts: { persistDir?: string; port?: num
     endpoint: `http://127.0.0.1:${proxyPort}`,
     directEndpoint,
     operations: () => ({ ...counts }),
-    resetOperations: () => Object.keys(counts).forEach((k) => delete counts[k]),
+    resetOperations: () => {
+      for (const k of Object.keys(counts)) delete counts[k];
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -24,7 +24,7 @@ import type { SessionOptions } from './gateway/ws-session.ts';
 export interface WsRoute {
   /** `$connect`, `$disconnect`, `$default` or a custom route key (value of the selection expression). */
   routeKey: string;
-  invoke: (event: any) => Promise<unknown>;
+  invoke: (event: unknown) => Promise<unknown>;
   /** Lambda REQUEST authorizer; only on `$connect` (the only route AWS lets one guard). */
   authorizer?: WsAuthorizer;
 }

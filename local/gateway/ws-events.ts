@@ -50,7 +50,7 @@ function headerMaps(rawHeaders: string[]) {
     const name = rawHeaders[i]!;
     const value = rawHeaders[i + 1]!;
     headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
   }
   return { headers, multiValueHeaders };
 }
@@ -62,7 +62,7 @@ function queryMaps(rawQuery: string) {
   const multiValueQueryStringParameters: Record<string, string[]> = {};
   for (const [k, v] of pairs) {
     queryStringParameters[k] = v;
-    (multiValueQueryStringParameters[k] ??= []).push(v);
+    multiValueQueryStringParameters[k] = [...(multiValueQueryStringParameters[k] ?? []), v];
   }
   return { queryStringParameters, multiValueQueryStringParameters };
 }

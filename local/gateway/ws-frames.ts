@@ -25,11 +25,11 @@ export interface FrameViolation {
   completeMessages: number;
 }
 
-const enum State { Info, Len16, Len64, Mask, Payload }
+type State = 'info' | 'len16' | 'len64' | 'mask' | 'payload';
 
 /** Incremental RFC 6455 frame-header parser over client→server bytes. */
 export class FrameHeaderParser {
-  private state = State.Info;
+  private state: State = 'info';
   private header: number[] = [];
   private need = 2;
   private remaining = 0;
@@ -47,70 +47,76 @@ export class FrameHeaderParser {
   push(chunk: Buffer): void {
     let i = 0;
     while (i < chunk.length && !this.stopped) {
-      if (this.state === State.Payload) {
+      if (this.state === 'payload') {
         const take = Math.min(this.remaining, chunk.length - i);
         this.remaining -= take;
         i += take;
         if (this.remaining === 0) this.reset();
         continue;
       }
-      this.header.push(chunk[i++]!);
+      this.header.push(chunk.readUInt8(i));
+      i += 1;
       if (this.header.length < this.need) continue;
-      this.step();
+      this.step(Buffer.from(this.header));
     }
   }
 
   private reset(): void {
-    this.state = State.Info;
+    this.state = 'info';
     this.header = [];
     this.need = 2;
   }
 
-  private step(): void {
-    const h = this.header;
+  /** Reads one complete header part (`need` bytes) and moves to the next state. */
+  private step(h: Buffer): void {
+    this.header = [];
     switch (this.state) {
-      case State.Info: {
-        this.fin = (h[0]! & 0x80) !== 0;
-        this.opcode = h[0]! & 0x0f;
-        this.masked = (h[1]! & 0x80) !== 0;
-        const len = h[1]! & 0x7f;
-        this.header = [];
-        if (len === 126) return void ((this.state = State.Len16), (this.need = 2));
-        if (len === 127) return void ((this.state = State.Len64), (this.need = 8));
-        return this.haveLength(len);
+      case 'info': {
+        this.fin = (h.readUInt8(0) & 0x80) !== 0;
+        this.opcode = h.readUInt8(0) & 0x0f;
+        this.masked = (h.readUInt8(1) & 0x80) !== 0;
+        const len = h.readUInt8(1) & 0x7f;
+        if (len === 126) this.expect('len16', 2);
+        else if (len === 127) this.expect('len64', 8);
+        else this.haveLength(len);
+        break;
       }
-      case State.Len16:
-        this.header = [];
-        return this.haveLength((h[0]! << 8) | h[1]!);
-      case State.Len64: {
-        this.header = [];
+      case 'len16':
+        this.haveLength(h.readUInt16BE(0));
+        break;
+      case 'len64':
         // High 32 bits: anything non-zero is far beyond every limit here.
-        const high = ((h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!) >>> 0;
-        const low = ((h[4]! << 24) | (h[5]! << 16) | (h[6]! << 8) | h[7]!) >>> 0;
-        return this.haveLength(high * 2 ** 32 + low);
-      }
-      case State.Mask:
-        this.header = [];
-        return this.startPayload();
-      default:
-        return undefined;
+        this.haveLength(h.readUInt32BE(0) * 2 ** 32 + h.readUInt32BE(4));
+        break;
+      case 'mask':
+        this.startPayload();
+        break;
+      case 'payload':
+        break;
     }
+  }
+
+  private expect(state: State, bytes: number): void {
+    this.state = state;
+    this.need = bytes;
   }
 
   private haveLength(len: number): void {
     this.payload = len;
     if (this.opcode < 0x08) {
       // Data frame (0 continuation, 1 text, 2 binary). Control frames are ≤ 125 bytes by protocol.
-      if (len > this.limits.maxFrameBytes) return this.violate({ kind: 'frame', bytes: len });
+      if (len > this.limits.maxFrameBytes) {
+        this.violate({ kind: 'frame', bytes: len });
+        return;
+      }
       this.messageBytes += len;
-      if (this.messageBytes > this.limits.maxMessageBytes) return this.violate({ kind: 'message', bytes: this.messageBytes });
+      if (this.messageBytes > this.limits.maxMessageBytes) {
+        this.violate({ kind: 'message', bytes: this.messageBytes });
+        return;
+      }
     }
-    if (this.masked) {
-      this.state = State.Mask;
-      this.need = 4;
-      return;
-    }
-    this.startPayload();
+    if (this.masked) this.expect('mask', 4);
+    else this.startPayload();
   }
 
   private startPayload(): void {
@@ -118,8 +124,11 @@ export class FrameHeaderParser {
       this.completeMessages += 1;
       this.messageBytes = 0;
     }
-    if (this.payload === 0) return this.reset();
-    this.state = State.Payload;
+    if (this.payload === 0) {
+      this.reset();
+      return;
+    }
+    this.state = 'payload';
     this.remaining = this.payload;
   }
 

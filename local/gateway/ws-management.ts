@@ -38,7 +38,11 @@ function send(res: ServerResponse, status: number, body: unknown, errorType?: st
   res.end(text);
 }
 
-const gone = (res: ServerResponse): void => send(res, 410, { message: null }, 'GoneException');
+/** Answers 410 (the connection is gone); returns true, the request being handled. */
+function gone(res: ServerResponse): true {
+  send(res, 410, { message: null }, 'GoneException');
+  return true;
+}
 
 export async function handleManagement(
   req: IncomingMessage,
@@ -59,14 +63,14 @@ export async function handleManagement(
         send(res, 413, { message: 'Message too long' }, 'PayloadTooLargeException');
         return true;
       }
-      if (!conn || !socket || socket.readyState !== socket.OPEN) return (gone(res), true);
+      if (!conn || !socket || socket.readyState !== socket.OPEN) return gone(res);
       socket.send(data, { binary: false });
       conn.lastActiveAt = Date.now();
       send(res, 200, undefined);
       return true;
     }
     case 'GET':
-      if (!conn || !socket || socket.readyState !== socket.OPEN) return (gone(res), true);
+      if (!conn || !socket || socket.readyState !== socket.OPEN) return gone(res);
       send(res, 200, {
         connectedAt: new Date(conn.connectedAt).toISOString(),
         identity: { sourceIp: conn.sourceIp, userAgent: conn.userAgent },
@@ -74,7 +78,7 @@ export async function handleManagement(
       });
       return true;
     case 'DELETE':
-      if (!conn || !socket || socket.readyState !== socket.OPEN) return (gone(res), true);
+      if (!conn || !socket || socket.readyState !== socket.OPEN) return gone(res);
       conn.close(1000, '');
       res.writeHead(204, { 'x-amzn-requestid': awsId() });
       res.end();

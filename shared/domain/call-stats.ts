@@ -94,8 +94,8 @@ export function callCountersOf(call: Call, s: CallStatsSettings): { all: Counter
     if (leg.employeeId && leg.answeredAt) talk.set(leg.employeeId, (talk.get(leg.employeeId) ?? 0) + leg.talkSeconds);
   }
   const counting = new Set(talk.keys());
-  if (missed) call.offeredTo.forEach((id) => counting.add(id));
-  if (!inbound) call.legs.forEach((l) => l.employeeId && counting.add(l.employeeId));
+  if (missed) for (const id of call.offeredTo) counting.add(id);
+  if (!inbound) for (const l of call.legs) if (l.employeeId) counting.add(l.employeeId);
 
   const employees: Record<string, Counters> = {};
   for (const id of counting) {
@@ -143,18 +143,23 @@ export function diffContributions(before: Contribution, after: Contribution): Co
   return out;
 }
 
+/** Adds `c` into `sums` bucket by bucket, in place (zero counters kept). */
+export function addContribution(sums: Contribution, c: Contribution): void {
+  for (const [key, counters] of Object.entries(c)) {
+    const acc = sums[key] ?? {};
+    for (const [name, v] of Object.entries(counters)) acc[name] = (acc[name] ?? 0) + (v ?? 0);
+    sums[key] = acc;
+  }
+}
+
 /** Sums contributions bucket by bucket (the report side, and the tests' check that deltas add up). */
 export function sumContributions(list: Contribution[]): Contribution {
+  const sums: Contribution = {};
+  for (const c of list) addContribution(sums, c);
   const out: Contribution = {};
-  for (const c of list) {
-    for (const [key, counters] of Object.entries(c)) {
-      const acc = (out[key] ??= {});
-      for (const [name, v] of Object.entries(counters)) acc[name] = (acc[name] ?? 0) + (v ?? 0);
-    }
-  }
-  for (const key of Object.keys(out)) {
-    out[key] = clean(out[key]!);
-    if (Object.keys(out[key]!).length === 0) delete out[key];
+  for (const [key, counters] of Object.entries(sums)) {
+    const nonZero = clean(counters);
+    if (Object.keys(nonZero).length > 0) out[key] = nonZero;
   }
   return out;
 }

@@ -41,13 +41,14 @@ export const CUSTOM_FIELD_PREFIX = 'custom:';
 /** N1: the pop-up shows only the fields the tenant chose. */
 export function customerCard(c: Customer, fields: readonly string[]): CustomerCard {
   const card: Record<string, unknown> = { id: c.id };
+  const custom: Record<string, string | null> = {};
   for (const f of fields) {
     if (f.startsWith(CUSTOM_FIELD_PREFIX)) {
       const name = f.slice(CUSTOM_FIELD_PREFIX.length);
-      const custom = (card['customFields'] ??= {}) as Record<string, string | null>;
       custom[name] = c.customFields?.[name] ?? null;
     } else card[f] = (c as unknown as Record<string, unknown>)[f] ?? null;
   }
+  if (Object.keys(custom).length > 0) card['customFields'] = custom;
   return card as CustomerCard;
 }
 
@@ -72,7 +73,12 @@ export function employeeUniques(e: Employee): [EmployeeKeyKind, string][] {
     ...(e.email ? [['email', normText(e.email)] as [EmployeeKeyKind, string]] : []),
   ];
   const seen = new Set<string>();
-  return out.filter(([k, v]) => (seen.has(`${k}#${v}`) ? false : (seen.add(`${k}#${v}`), true)));
+  return out.filter(([k, v]) => {
+    const key = `${k}#${v}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -90,6 +96,7 @@ export function mergedCustomer(into: Customer, from: Customer, at: string): Cust
     phones: [...new Set([...into.phones, ...from.phones])],
     note,
     responsibleEmployeeId: into.responsibleEmployeeId ?? from.responsibleEmployeeId,
+    // biome-ignore lint/complexity/useMathMinMax: ISO timestamps are strings; Math.min would give NaN
     createdAt: into.createdAt < from.createdAt ? into.createdAt : from.createdAt,
     updatedAt: at,
   };

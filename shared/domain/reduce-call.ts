@@ -115,7 +115,7 @@ export function reduceCall(events: CanonicalEvent[], ctx: ReduceContext, callId:
         } else if (outbound) {
           // The callee picked up: the talk belongs to the agent who dialled.
           const origins = [...legs.values()].filter((l) => l.origin && l.state !== 'ended');
-          origins.forEach((l) => advance(l, 'answered', e.occurredAt));
+          for (const l of origins) advance(l, 'answered', e.occurredAt);
           answers.push({ leg: origins[0] ?? null, at: e.occurredAt });
         }
         // Inbound answer without an agent is an IVR/auto-attendant pickup: no talk evidence (docs/call-model.md §10.3).

@@ -283,17 +283,18 @@ export function evaluateRule(rule: Pick<Rule, 'event' | 'conditions' | 'enabled'
  * `{path.to.value}` → the fact at that path (`{customer.fullName}`, `{call.from}`, `{employee.fullName}`,
  * `{ticket.subject}`, `{customer.customFields.vip}`). A missing or null value renders as the empty
  * string; arrays are joined with ", ". `{{` and `}}` are a literal `{` and `}`; a `{…}` that is not a
- * path (spaces, quotes) is kept as written. `escape` is applied to every substituted value (not to the
+ * path (spaces, quotes) is kept as written. `escaping` is applied to every substituted value (not to the
  * template's own text): `json` for JSON string contents, none for plain text (SMS, email).
  */
-export function renderTemplate(template: string, facts: unknown, escape: 'none' | 'json' = 'none'): string {
+export function renderTemplate(template: string, facts: unknown, escaping: 'none' | 'json' = 'none'): string {
   return template.replace(/\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_:-]+)*)\}/g, (whole, path: string | undefined) => {
     if (whole === '{{') return '{';
     if (whole === '}}') return '}';
+    if (path === undefined) return whole;
     let v: unknown = facts;
-    for (const key of path!.split('.')) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+    for (const key of path.split('.')) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
     const text = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    return escape === 'json' ? JSON.stringify(text).slice(1, -1) : text;
+    return escaping === 'json' ? JSON.stringify(text).slice(1, -1) : text;
   });
 }
 

@@ -147,7 +147,8 @@ export function openApiDocument(routes: readonly RouteSpec[] = allRoutes): Recor
     if (ids.has(spec.id)) throw new Error(`two routes have the id ${spec.id}`);
     ids.add(spec.id);
     const path = openApiPath(spec.path);
-    const item = (paths[path] ??= {});
+    const item = paths[path] ?? {};
+    paths[path] = item;
     const method = spec.method.toLowerCase();
     if (item[method]) throw new Error(`two routes for ${spec.method} ${spec.path}`);
     item[method] = operation(spec, writer);

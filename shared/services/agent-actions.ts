@@ -43,7 +43,7 @@ async function callOrNotFound(tenant: string, id: string): Promise<Call> {
 
 async function ticketOrNotFound(tenant: string, id: string) {
   const rec = await getTicketRecord(tenant, id);
-  if (!rec || rec.ticket.channel !== 'calls') throw new NotFound('ticket not found');
+  if (rec?.ticket.channel !== 'calls') throw new NotFound('ticket not found');
   return rec;
 }
 

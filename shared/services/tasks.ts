@@ -143,7 +143,7 @@ export async function deliverUndeliveredReminders(tenant: string, employeeId: st
   let pending = 0;
   for (const taskId of await undeliveredReminderIds(tenant, employeeId)) {
     const rec = await getTaskRecord(tenant, taskId);
-    if (!rec || rec.task.status !== 'due') {
+    if (rec?.task.status !== 'due') {
       await markReminderDelivered(tenant, employeeId, taskId); // nothing left to remind of
       continue;
     }
@@ -159,7 +159,7 @@ export async function cancelTasksForNumber(tenant: string, number: string, reaso
   const cancelled: string[] = [];
   for (const id of await openTaskIdsOfNumber(tenant, number)) {
     const rec = await getTaskRecord(tenant, id);
-    if (!rec || rec.task.status !== 'open') continue;
+    if (rec?.task.status !== 'open') continue;
     const done = await closeTask(tenant, rec.task, 'cancelled', reason, now.toISOString());
     if (!done) continue;
     await deleteOneOffSchedule(scheduleNameOf(done.tenantId, done.id));

@@ -45,11 +45,13 @@ describe('LocalFunction logs', () => {
       [
         "console.log('init');",
         'export const handler = async (e) => {',
+        // biome-ignore-start lint/suspicious/noTemplateCurlyInString: the handler's source, its template literals written out
         '  process.stdout.write(`${e.n}:part1 `);',
         '  await new Promise((r) => setTimeout(r, 30));',
         '  process.stdout.write(`${e.n}:part2\\n${e.n}:second\\n`);',
         "  console.log(JSON.stringify({ level: 'INFO', n: e.n }));",
         '  console.error(`${e.n}:to stderr`);',
+        // biome-ignore-end lint/suspicious/noTemplateCurlyInString: end of the source above
         "  if (e.fail) throw new Error('boom');",
         '  return { n: e.n };',
         '};',

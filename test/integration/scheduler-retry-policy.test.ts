@@ -29,7 +29,7 @@ describe('local EventBridge Scheduler retry policy', () => {
         const name = Object.keys(failuresOf).find((n) => arn === fn(n));
         if (!name) return undefined;
         return async () => {
-          (calls[name] ??= []).push(Date.now());
+          calls[name] = [...(calls[name] ?? []), Date.now()];
           if (calls[name].length <= failuresOf[name]!) throw new Error(`${name} failed`);
         };
       },

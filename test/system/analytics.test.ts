@@ -162,7 +162,8 @@ function expected(rc: Recount, g: 'H' | 'D', buckets: string[], kind?: 'emp' | '
       const [gg, kk, sk] = key.split('|') as [string, string, string];
       const [bucket, value] = [sk.slice(0, sk.indexOf('#')), sk.slice(sk.indexOf('#') + 1)];
       if (gg !== g || kk !== kind || !inRange.has(bucket)) continue;
-      const group = (groups[value] ??= { totals: zero(), series: {} });
+      const group = groups[value] ?? { totals: zero(), series: {} };
+      groups[value] = group;
       group.totals = plus(group.totals, countersOf(counters));
       group.series[bucket] = countersOf(counters);
     }

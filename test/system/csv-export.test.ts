@@ -304,7 +304,7 @@ describe('a long log (L4)', () => {
     // Caller ids that are no phone number arrive quoted where RFC 4180 needs it and defused where a
     // spreadsheet would run them (a leading quote); E.164 numbers arrive as they are.
     const fromOf = (i: number) => rows.find((r) => r[0] === `c_seed${String(i).padStart(7, '0')}`)![5];
-    expect([0, 1000, 2000, 3000, 4000].map(fromOf)).toEqual(["'" + TRICKY_CALLER_IDS[0], TRICKY_CALLER_IDS[1], TRICKY_CALLER_IDS[2], "'" + TRICKY_CALLER_IDS[3], TRICKY_CALLER_IDS[4]]);
+    expect([0, 1000, 2000, 3000, 4000].map(fromOf)).toEqual([`'${TRICKY_CALLER_IDS[0]}`, TRICKY_CALLER_IDS[1], TRICKY_CALLER_IDS[2], `'${TRICKY_CALLER_IDS[3]}`, TRICKY_CALLER_IDS[4]]);
     expect(fromOf(1)).toBe('+79161000001');
     expect(text).toContain(`,"'=HYPERLINK(""http://evil.example"",""x"")",`);
 

@@ -84,7 +84,7 @@ export async function postZammad(info: LocalInfo, body: Record<string, unknown>,
   if (as === 'json') return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const form = new URLSearchParams();
   for (const [k, v] of Object.entries(body)) {
-    if (Array.isArray(v)) v.forEach((x) => form.append(`${k}[]`, String(x)));
+    if (Array.isArray(v)) for (const x of v) form.append(`${k}[]`, String(x));
     else form.append(k, String(v));
   }
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
@@ -132,7 +132,7 @@ export function openAgent(info: LocalInfo, token: string): Promise<AgentSocket> 
       const parsed = agentMessageSchema.safeParse(message);
       if (!parsed.success) invalid.push(`${String(data)}\n${parsed.error.message}`);
       messages.push(message);
-      waiters.splice(0).forEach((w) => w());
+      for (const wake of waiters.splice(0)) wake();
     });
     const schemaError = () => new Error(`agent message(s) not matching shared/events/agent-messages.ts:\n${invalid.join('\n')}`);
     ws.once('error', reject);

@@ -229,11 +229,11 @@ describe('megafon', () => {
     const callid = `${Date.now()}`;
     const { deliveries } = rewrite(loadFixture<Fixture>('megafon', 'bad-token'), [['callid=28181504645339936', `callid=${callid}`]]);
     await expectRefused(await postMegafon(h.info, deliveries[0]!.body), callIdFor('megafon', callid), 'invalid_token');
-    await expectRefused(await postMegafon(h.info, 'cmd=event&type=INCOMING&direction=in&phone=79161234567&ext=101&callid=' + callid, 'not-the-token'), callIdFor('megafon', callid), 'invalid_token');
+    await expectRefused(await postMegafon(h.info, `cmd=event&type=INCOMING&direction=in&phone=79161234567&ext=101&callid=${callid}`, 'not-the-token'), callIdFor('megafon', callid), 'invalid_token');
   });
 
   it("E3: cmd=contact for Ivan Petrov's number names his responsible employee's extension 101", async () => {
-    const res = await postMegafon(h.info, 'cmd=contact&phone=89161234567&callid=' + Date.now());
+    const res = await postMegafon(h.info, `cmd=contact&phone=89161234567&callid=${Date.now()}`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ responsible: '101' });
     // An unknown number has nobody responsible: an empty answer, the PBX routes as usual.

@@ -4,7 +4,6 @@
 // and a missed call from a new number that creates the customer and a 30-minute callback task.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Call } from '#shared/domain/call.ts';
 import { signatureOf, type Rule } from '#shared/domain/rules.ts';
 import { newLine, ruleCalls } from './rule-calls.ts';
 import { api, openAgent, randomNumber, patchedTenantConfig, startHarness, waitFor, type Harness } from './harness.ts';
@@ -39,14 +38,8 @@ afterAll(async () => {
   await new Promise((r) => fake?.close(r));
 });
 
-const admin = () => h.info.tokens.admin;
 const { send, pbxCall, endedCall, redeliverCallEnded } = ruleCalls(() => h, SECRET);
 const anna = () => h.info.tokens.agents['101']!;
-
-
-
-
-
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -76,7 +76,8 @@ describe('export tables (L4)', () => {
       ],
     };
     const { columns, rows } = exportsModule.callReportTable(report);
-    const [header, ...body] = parseCsv(columns.map((c) => c.header).join(',') + '\r\n' + rows.map((r) => columns.map((c) => String(c.value(r) ?? '')).join(',') + '\r\n').join(''));
+    const lines = [columns.map((c) => c.header), ...rows.map((r) => columns.map((c) => String(c.value(r) ?? '')))];
+    const [header, ...body] = parseCsv(lines.map((l) => `${l.join(',')}\r\n`).join(''));
     expect(header).toEqual(['day', 'total', 'answered', 'missed', 'outgoing', 'target', 'new_customers', 'talk_seconds', 'wait_seconds', 'wait_count', 'average_talk_seconds', 'average_wait_seconds']);
     expect(body.map((r) => r.slice(0, 2))).toEqual([['2026-11-01', '2'], ['2026-11-02', '3'], ['total', '5']]);
   });

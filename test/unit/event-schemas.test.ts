@@ -235,6 +235,11 @@ function validate(s: JsonSchema, v: unknown, path = ''): string[] {
       else if (s.additionalProperties === false) errors.push(`${at}: unexpected property "${k}"`);
     }
   }
-  if (t === 'array' && s.items) (v as unknown[]).forEach((x, i) => errors.push(...validate(s.items!, x, `${path}/${i}`)));
+  if (t === 'array' && s.items) {
+    const items = s.items;
+    (v as unknown[]).forEach((x, i) => {
+      errors.push(...validate(items, x, `${path}/${i}`));
+    });
+  }
   return errors;
 }

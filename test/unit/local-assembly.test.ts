@@ -250,11 +250,13 @@ describe('readAssembly and IntrinsicResolver on a hand-written template', () => 
   it('Fn::Join, Fn::Sub (plain, attribute, variable map, escaped), Fn::Select over Fn::Split', () => {
     expect(r.resolve({ 'Fn::Join': ['/', ['a', { Ref: 'Table' }, { 'Fn::GetAtt': ['Bus', 'Name'] }]] })).toBe('a/things/my-bus');
     expect(r.resolve({ 'Fn::Join': ['', []] })).toBe('');
+    // biome-ignore-start lint/suspicious/noTemplateCurlyInString: Fn::Sub's own ${…} syntax, not a template literal
     expect(r.resolve({ 'Fn::Sub': 'arn:${AWS::Partition}:x:${AWS::Region}:${AWS::AccountId}:${Table}' })).toBe('arn:aws:x:eu-west-1:123456789012:things');
     expect(r.resolve({ 'Fn::Sub': '${Fn.Arn}/live' })).toBe('arn:aws:lambda:eu-west-1:123456789012:function:Small-Fn/live');
     expect(r.resolve({ 'Fn::Sub': ['https://${Host}/${Table}', { Host: { 'Fn::Join': ['.', ['api', { Ref: 'AWS::URLSuffix' }]] } }] })).toBe('https://api.amazonaws.com/things');
     // `${!Literal}` is CloudFormation's escape: it renders as `${Literal}`.
     expect(r.resolve({ 'Fn::Sub': 'keep ${!Literal} and ${Table}' })).toBe('keep ${Literal} and things');
+    // biome-ignore-end lint/suspicious/noTemplateCurlyInString: end of the Fn::Sub cases
     expect(r.resolve({ 'Fn::Select': [1, ['a', { Ref: 'Bus' }, 'c']] })).toBe('my-bus');
     expect(r.resolve({ 'Fn::Select': [2, { 'Fn::Split': [':', { 'Fn::GetAtt': ['Table', 'Arn'] }] }] })).toBe('dynamodb');
     // Nested inside plain objects and arrays.

@@ -6,7 +6,7 @@ import type { AgentRef, CanonicalEvent, ReduceContext } from '#shared/domain/cal
 import { reduceCall } from '#shared/domain/reduce-call.ts';
 import { mangoAdapter } from '#shared/providers/mango.ts';
 import { endReasonOf } from '#shared/providers/mango/reasons.ts';
-import { WebhookError, type TenantPolicy, type WebhookRequest } from '#shared/providers/provider.ts';
+import type { TenantPolicy, WebhookRequest } from '#shared/providers/provider.ts';
 import { rejection } from './webhook-errors.ts';
 
 const KEY = 'mango-api-key-0123';
@@ -110,7 +110,7 @@ describe('mango adapter: signature (I1)', () => {
         const json = JSON.stringify(r.delivery.json);
         const fields: Fields = signed(json);
         if (r.tamper === 'key') fields.vpbx_api_key = 'someone-elses-key';
-        if (r.tamper === 'sign') fields.sign = sha256(KEY + json + 'wrong-salt');
+        if (r.tamper === 'sign') fields.sign = sha256(`${KEY}${json}wrong-salt`);
         if (r.tamper === 'json') fields.json = json.replace('Appeared', 'Connected');
         if (r.tamper === 'no-sign') delete fields.sign;
         if (r.tamper === 'no-key') delete fields.vpbx_api_key;
@@ -134,7 +134,7 @@ describe('mango adapter: signature (I1)', () => {
     const fields = signed(json);
     expect(mangoAdapter.handle(request('events/call', { ...fields, sign: fields.sign!.toUpperCase() }), settings, policy).events).toHaveLength(1);
     const b = 'B0undary';
-    const multipart = Object.entries(fields).map(([k, v]) => `--${b}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('') + `--${b}--\r\n`;
+    const multipart = `${Object.entries(fields).map(([k, v]) => `--${b}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('')}--${b}--\r\n`;
     expect(mangoAdapter.handle(request('events/call', multipart, { contentType: `multipart/form-data; boundary=${b}` }), settings, policy).events).toHaveLength(1);
   });
 

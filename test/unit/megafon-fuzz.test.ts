@@ -73,7 +73,7 @@ describe('megafon adapter: fuzz', () => {
     let produced = 0;
     fc.assert(
       fc.property(request, ({ body, contentType }) => {
-        let result;
+        let result: ReturnType<typeof deliver>;
         try {
           result = deliver(body, contentType);
         } catch (err) {

@@ -5,7 +5,7 @@ import type { CanonicalEvent, ReduceContext } from '#shared/domain/call.ts';
 import { buildEmployeeMatcher } from '#shared/domain/employee-match.ts';
 import { reduceCall } from '#shared/domain/reduce-call.ts';
 import { megafonAdapter as megafon } from '#shared/providers/megafon.ts';
-import { WebhookError, type TenantPolicy, type WebhookRequest } from '#shared/providers/provider.ts';
+import type { TenantPolicy, WebhookRequest } from '#shared/providers/provider.ts';
 import { rejection } from './webhook-errors.ts';
 
 const TOKEN = 'crm-token-0123456789';

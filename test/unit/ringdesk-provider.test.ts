@@ -67,11 +67,11 @@ describe('ringdesk adapter', () => {
       expect(rejection(() => ringdesk.handle(request(body, { 'x-ringdesk-signature': signature }), settings, policy))).toMatchObject({ statusCode: 401, code: 'invalid_signature' });
     }
     // a valid signature for different bytes fails too
-    expect(rejection(() => ringdesk.handle(request(body, { 'x-ringdesk-signature': sign(body + ' ') }), settings, policy)).statusCode).toBe(401);
+    expect(rejection(() => ringdesk.handle(request(body, { 'x-ringdesk-signature': sign(`${body} `) }), settings, policy)).statusCode).toBe(401);
   });
 
   it('I1: the signature is verified before the body is parsed', () => {
-    expect(rejection(() => ringdesk.handle(request('{broken', { 'x-ringdesk-signature': 'sha256=' + '0'.repeat(64) }), settings, policy)).statusCode).toBe(401);
+    expect(rejection(() => ringdesk.handle(request('{broken', { 'x-ringdesk-signature': `sha256=${'0'.repeat(64)}` }), settings, policy)).statusCode).toBe(401);
   });
 
   it.each([

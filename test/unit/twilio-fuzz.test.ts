@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { reduceCall } from '#shared/domain/reduce-call.ts';
-import { WebhookError, type TenantPolicy, type WebhookRequest } from '#shared/providers/provider.ts';
+import { WebhookError, type TenantPolicy, type WebhookRequest, type WebhookResult } from '#shared/providers/provider.ts';
 import { twilioAdapter, twilioSignature } from '#shared/providers/twilio.ts';
 
 const policy: TenantPolicy = { country: 'RU', blockedNumbers: [], outboundCallerIds: [] };
@@ -16,7 +16,7 @@ const seeds = readdirSync(FIXTURES)
 
 /** Only canonical events with a 2xx reply, or a 4xx WebhookError; never another exception. */
 function check(req: WebhookRequest): void {
-  let result;
+  let result: WebhookResult;
   try {
     result = twilioAdapter.handle(req, settings, policy);
   } catch (err) {

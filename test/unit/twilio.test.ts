@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent, ReduceContext } from '#shared/domain/call.ts';
 import { buildEmployeeMatcher } from '#shared/domain/employee-match.ts';
 import { reduceCall } from '#shared/domain/reduce-call.ts';
-import { WebhookError, type TenantPolicy, type WebhookRequest } from '#shared/providers/provider.ts';
+import type { TenantPolicy, WebhookRequest } from '#shared/providers/provider.ts';
 import { twilioAdapter, twilioSignature } from '#shared/providers/twilio.ts';
 import { rejection } from './webhook-errors.ts';
 

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { reduceCall } from '#shared/domain/reduce-call.ts';
-import { WebhookError, type TenantPolicy, type WebhookRequest } from '#shared/providers/provider.ts';
+import { WebhookError, type TenantPolicy, type WebhookRequest, type WebhookResult } from '#shared/providers/provider.ts';
 import { SIGNED_FIELDS, zadarmaAdapter } from '#shared/providers/zadarma.ts';
 
 const policy: TenantPolicy = { country: 'RU', blockedNumbers: [], outboundCallerIds: [] };
@@ -23,7 +23,7 @@ const sign = (pairs: [string, string][], variant: boolean) => {
 
 /** Only canonical events with a 200 reply, or a 4xx WebhookError; never another exception. */
 function check(req: WebhookRequest): void {
-  let result;
+  let result: WebhookResult;
   try {
     result = zadarmaAdapter.handle(req, settings, policy);
   } catch (err) {

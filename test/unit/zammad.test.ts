@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent, ReduceContext } from '#shared/domain/call.ts';
 import { buildEmployeeMatcher } from '#shared/domain/employee-match.ts';
 import { reduceCall } from '#shared/domain/reduce-call.ts';
-import { adapters, WebhookError, type WebhookRequest } from '#shared/providers/index.ts';
+import { adapters, type WebhookRequest } from '#shared/providers/index.ts';
 import type { TenantPolicy } from '#shared/providers/provider.ts';
 import { rejection } from './webhook-errors.ts';
 
@@ -85,9 +85,9 @@ describe('zammad adapter: mapping', () => {
 
   it('I1: call_id alias, multipart form and numeric fields are accepted', () => {
     const boundary = 'XyZ';
-    const body = ['event', 'newCall', 'from', '4912347114711', 'to', '4930600000000', 'direction', 'in', 'call_id', 'm-1']
-      .reduce<string[]>((acc, v, i, arr) => (i % 2 ? acc : [...acc, `--${boundary}\r\nContent-Disposition: form-data; name="${v}"\r\n\r\n${arr[i + 1]}\r\n`]), [])
-      .join('') + `--${boundary}--\r\n`;
+    const fields = [['event', 'newCall'], ['from', '4912347114711'], ['to', '4930600000000'], ['direction', 'in'], ['call_id', 'm-1']];
+    const parts = fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
+    const body = `${parts.join('')}--${boundary}--\r\n`;
     const events = zammad.handle(request(body, { contentType: `multipart/form-data; boundary=${boundary}` }), settings, policy).events;
     expect(events).toMatchObject([{ type: 'created', providerCallId: 'm-1', from: '4912347114711' }]);
     expect(zammad.handle(request({ ...base, from: 4912347114711, event: 'newCall' }), settings, policy).events[0]!.from).toBe('4912347114711');
