@@ -3,6 +3,7 @@ import type { ConsoleConfig, DemoLogin } from '#shared/console-config.ts';
 import { useEffect, useMemo, useReducer, useState } from 'preact/hooks';
 import { createApi } from './api/http.ts';
 import { LiveConnection } from './api/live.ts';
+import { CallLogPage } from './calllog/CallLogPage.tsx';
 import { CallPopups } from './calls/CallPopups.tsx';
 import { popupsReducer } from './calls/popups.ts';
 import type { ConsoleLocale } from './i18n.ts';
@@ -10,7 +11,10 @@ import { allowed, matchPage, type PageId } from './pages.ts';
 import { EmployeesPage } from './pages/EmployeesPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotAllowed, NotFound } from './pages/Notice.tsx';
+import { ReportsPage } from './reports/ReportsPage.tsx';
 import { storedLocale, storedLogin, storeLocale, storeLogin } from './session.ts';
+import { DueReminders } from './tasks/DueReminders.tsx';
+import { TasksPage } from './tasks/TasksPage.tsx';
 import { TicketPage } from './tickets/TicketPage.tsx';
 import { TicketsPage } from './tickets/TicketsPage.tsx';
 import { ConsoleContext, useLiveState, type ConsoleServices } from './ui/console-context.ts';
@@ -75,6 +79,7 @@ function Console({ config, login, onLogout }: { config: ConsoleConfig; login: De
       </a>
       <Header login={login} path={path} live={liveState} onLogout={onLogout} />
       <CallPopups popups={popups} dispatch={dispatch} />
+      <DueReminders />
       <main id="main" tabIndex={-1}>
         {!match ? path === '/' ? null : <NotFound /> : !allowed(match.page, login.role) ? <NotAllowed /> : <PageView id={match.page.id} params={match.params} />}
       </main>
@@ -88,6 +93,12 @@ function PageView({ id, params }: { id: PageId; params: Record<string, string> }
       return <TicketsPage />;
     case 'ticket':
       return params['id'] ? <TicketPage id={params['id']} /> : <NotFound />;
+    case 'tasks':
+      return <TasksPage />;
+    case 'calls':
+      return <CallLogPage />;
+    case 'reports':
+      return <ReportsPage />;
     case 'employees':
       return <EmployeesPage />;
   }

@@ -3,7 +3,7 @@
 import type { AccessLevel } from '#shared/domain/directory.ts';
 import type { MessageKey } from './i18n.ts';
 
-export type PageId = 'tickets' | 'ticket' | 'employees';
+export type PageId = 'tickets' | 'ticket' | 'tasks' | 'calls' | 'reports' | 'employees';
 
 export interface PageSpec {
   id: PageId;
@@ -19,6 +19,10 @@ const everyone = ['agent', 'analyst', 'admin'] as const;
 export const pages: readonly PageSpec[] = [
   { id: 'tickets', path: '/tickets', roles: everyone, nav: 'nav.tickets' },
   { id: 'ticket', path: '/tickets/:id', roles: everyone },
+  { id: 'tasks', path: '/tasks', roles: ['agent'], nav: 'nav.tasks' },
+  // C2: the supervisor pages (the API allows the call log to agents too; the console keeps it for supervisors).
+  { id: 'calls', path: '/calls', roles: ['analyst'], nav: 'nav.calls' },
+  { id: 'reports', path: '/reports', roles: ['analyst'], nav: 'nav.reports' },
   { id: 'employees', path: '/employees', roles: ['admin'], nav: 'nav.employees' },
 ];
 

@@ -6,3 +6,5 @@ export interface Page<T> {
   items: T[];
   next: string | null;
 }
+export type { Task, TaskStatus } from '#shared/domain/task.ts';
+export type { CallLogRow } from '#shared/domain/call-log.ts';

@@ -7,6 +7,7 @@ import { useConsole } from '../ui/console-context.ts';
 import { useI18n } from '../ui/i18n-context.ts';
 import { Link } from '../ui/router.tsx';
 import { CustomerCardView } from './CustomerCardView.tsx';
+import { CallbackButtons } from '../tasks/CallbackButtons.tsx';
 import { CustomerSearch } from './CustomerSearch.tsx';
 import type { Popup, PopupAction } from './popups.ts';
 import { TicketForm } from './TicketForm.tsx';
@@ -45,6 +46,7 @@ export function CallPopup({ popup, dispatch }: { popup: Popup; dispatch(action: 
       </header>
       <p class="popup-number">{inbound ? call.from : call.to}</p>
       {customer ? <CustomerCardView card={customer} /> : <p class="unknown">{t('popup.unknownCaller')}</p>}
+      {inbound && phase !== 'ringing' && <CallbackButtons number={call.from} callId={callId} />}
       {popup.ticketId ? (
         <p class="done" role="status">
           {t('popup.ticketCreated')}. <Link href={`/tickets/${popup.ticketId}`}>{t('popup.openTicket')}</Link>

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../api/http.ts';
 import type { Customer, Employee, Page, Ticket, TicketMessage, TicketStatus } from '../api/types.ts';
 import { LoadError } from '../pages/Notice.tsx';
+import { CallbackButtons } from '../tasks/CallbackButtons.tsx';
 import { useConsole, useRefreshOn } from '../ui/console-context.ts';
 import { Handset } from '../ui/Handset.tsx';
 import { useI18n } from '../ui/i18n-context.ts';
@@ -58,6 +59,7 @@ export function TicketPage({ id }: { id: string }) {
           </dd>
         </div>
       </dl>
+      {tk.customerNumber && <CallbackButtons number={tk.customerNumber} callId={null} />}
       <StatusForm key={tk.status} ticket={tk} onSaved={ticket.reload} />
       <h2>{t('ticket.messages')}</h2>
       {tk.messages.length === 0 ? (
