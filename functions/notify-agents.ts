@@ -1,5 +1,6 @@
 // Call and ticket events → WebSocket messages to the employees concerned (N1, N3, N5).
 import { notifyEmployees } from '#shared/adapters/agent-notifier.ts';
+import { getCall } from '#shared/adapters/calls-repo.ts';
 import { findCustomerByPhone } from '#shared/adapters/customers-repo.ts';
 import { logger } from '#shared/adapters/logger.ts';
 import { customerCard } from '#shared/domain/directory.ts';
@@ -13,6 +14,15 @@ import { tenantConfig, tenantId } from '#shared/tenant.ts';
 function callSummary(call: Call): CallSummary {
   const { id, direction, from, to, status, outcome, startedAt, answeredAt, endedAt, answeredBy, queue } = call;
   return { id, direction, from, to, status, outcome, startedAt, answeredAt, endedAt, answeredBy, queue };
+}
+
+/**
+ * N3 for a ticket nobody is assigned (a missed call's, M1–M3): the employees the call that changed it
+ * rang at or was answered by are the ones involved, so their lists update without a refresh.
+ */
+async function involvedInCall(callId: string | null): Promise<string[]> {
+  const call = callId ? await getCall(tenantId, callId) : null;
+  return call ? [...new Set([...call.offeredTo, ...(call.answeredBy ? [call.answeredBy] : [])])] : [];
 }
 
 export const handler = eventHandler(consumers['notify-agents'], async ({ detailType, detail }) => {
@@ -37,7 +47,8 @@ export const handler = eventHandler(consumers['notify-agents'], async ({ detailT
   } else {
     const ticket = detail.ticket;
     const type = detailType === ticketEvents.created.detailType ? 'ticket_created' : 'ticket_updated';
-    if (ticket.assigneeId) sent = await notifyEmployees(tenantId, [ticket.assigneeId], { type, ticket: { id: ticket.id, subject: ticket.subject, status: ticket.status, missed: ticket.missed } });
+    const involved = ticket.assigneeId ? [ticket.assigneeId] : await involvedInCall(detail.callId);
+    if (involved.length) sent = await notifyEmployees(tenantId, involved, { type, ticket: { id: ticket.id, subject: ticket.subject, status: ticket.status, missed: ticket.missed } });
   }
   logger.info('notified', { detailType, sent });
 });
