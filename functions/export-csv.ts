@@ -7,8 +7,8 @@ import { Readable } from 'node:stream';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { lambdaHandler } from '#shared/adapters/handler.ts';
 import { logger } from '#shared/adapters/logger.ts';
-import { errorBody, httpErrorOf } from '#shared/http/errors.ts';
 import { prepareExport } from '#shared/http/export-request.ts';
+import { httpEdge } from '#shared/http/middleware.ts';
 import { tenantConfig, tenantId } from '#shared/tenant.ts';
 
 const settings = { tenant: tenantId, authSecret: tenantConfig.authSecret, timeZone: tenantConfig.timeZone, country: tenantConfig.country };
@@ -33,18 +33,4 @@ export const handler = lambdaHandler(
     };
   },
   { streamifyResponse: true },
-).use({
-  before: (request) => {
-    logger.appendKeys({ requestId: request.event.requestContext?.requestId, route: `GET ${request.event.rawPath}` });
-  },
-  onError: (request) => {
-    const err = request.error;
-    const refused = httpErrorOf(err);
-    if (!refused) logger.error('export failed before streaming', { error: err as Error });
-    request.response = {
-      statusCode: refused ? refused.statusCode : 500,
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-      body: refused ? errorBody(refused.code, refused.message) : errorBody('internal', 'internal error'),
-    };
-  },
-});
+).use(httpEdge((event) => `GET ${event.rawPath}`, { 'cache-control': 'no-store' }));

@@ -20,6 +20,9 @@ export interface RetryPolicy {
   giveUp?: (last: unknown) => Error;
 }
 
+/** A conditional write that lost to a concurrent writer: read again and retry soon, a few times. */
+export const writeRace = { attempts: 8, baseMs: 10, capMs: 200 } as const satisfies RetryPolicy;
+
 /** The pause before retry `n` (1 = the second attempt): uniform in [0, min(capMs, baseMs·2^(n−1))). */
 export function backoffDelay(n: number, policy: Pick<RetryPolicy, 'baseMs' | 'capMs'>, random: () => number = Math.random): number {
   return random() * Math.min(policy.capMs, policy.baseMs * 2 ** (n - 1));

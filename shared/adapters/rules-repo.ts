@@ -3,6 +3,7 @@
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { claimDecision, type ActionMarker, type Rule } from '../domain/rules.ts';
 import { conditionally, ddb, queryItems, tableName } from './dynamo.ts';
+import { retry, tryAgain, writeRace } from './retry.ts';
 import { versionedCache } from './versioned-cache.ts';
 
 export const ruleKeys = {
@@ -66,6 +67,9 @@ export async function deleteRule(tenant: string, id: string): Promise<boolean> {
 export type ClaimMode = 'at-most-once' | 'retry-pending';
 export type Claim = 'run' | 'done' | 'busy';
 
+/** Claims that keep losing give up sooner: the delivery that keeps winning runs the action. */
+const claimRace = { ...writeRace, attempts: 5 };
+
 /**
  * Claims action `index` of a rule for an event before its side effect.
  * - `at-most-once`: the first claim wins; any later delivery finds the marker and skips ('done').
@@ -75,38 +79,45 @@ export type Claim = 'run' | 'done' | 'busy';
  */
 export async function claimAction(tenant: string, ruleId: string, eventKey: string, index: number, owner: string, mode: ClaimMode, leaseMs = 60_000, now = Date.now()): Promise<Claim> {
   const Key = ruleKeys.marker(tenant, ruleId, eventKey, index);
-  for (let attempt = 0; attempt < 5; attempt++) {
+  const lease = now + leaseMs;
+  return retry(claimRace, async (n): Promise<Claim | typeof tryAgain> => {
     const out = await ddb.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }));
     const marker = (out.Item as ActionMarker | undefined) ?? null;
     const decision = claimDecision(marker, owner, mode, now);
     if (decision === 'done' || decision === 'busy') return decision;
-    const won =
-      decision === 'create'
-        ? await conditionally(
-            ddb.send(
-              new PutCommand({
-                TableName: tableName,
-                Item: { ...Key, state: 'pending', owner, leaseUntil: now + leaseMs, attempts: 1, expiresAt: ttl(now) },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              }),
-            ),
-          )
-        : await conditionally(
-            ddb.send(
-              new UpdateCommand({
-                TableName: tableName,
-                Key,
-                UpdateExpression: 'SET #owner = :owner, leaseUntil = :lease ADD attempts :one',
-                // Unchanged since read: two takers never both win.
-                ConditionExpression: '#state = :pending AND #owner = :prevOwner AND leaseUntil = :prevLease',
-                ExpressionAttributeNames: { '#owner': 'owner', '#state': 'state' },
-                ExpressionAttributeValues: { ':owner': owner, ':lease': now + leaseMs, ':one': 1, ':pending': 'pending', ':prevOwner': marker!.owner, ':prevLease': marker!.leaseUntil ?? 0 },
-              }),
-            ),
-          );
+    const won = marker ? await takeMarker(Key, marker, owner, lease) : await createMarker(Key, owner, lease, now);
     if (won) return 'run';
-  }
-  return 'busy';
+    // Lost every race: another delivery holds the marker now, and its run finishes the job.
+    return n + 1 < claimRace.attempts ? tryAgain : 'busy';
+  });
+}
+
+function createMarker(Key: Record<string, string>, owner: string, lease: number, now: number): Promise<boolean> {
+  return conditionally(
+    ddb.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...Key, state: 'pending', owner, leaseUntil: lease, attempts: 1, expiresAt: ttl(now) },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    ),
+  );
+}
+
+function takeMarker(Key: Record<string, string>, marker: ActionMarker, owner: string, lease: number): Promise<boolean> {
+  return conditionally(
+    ddb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key,
+        UpdateExpression: 'SET #owner = :owner, leaseUntil = :lease ADD attempts :one',
+        // Unchanged since read: two takers never both win.
+        ConditionExpression: '#state = :pending AND #owner = :prevOwner AND leaseUntil = :prevLease',
+        ExpressionAttributeNames: { '#owner': 'owner', '#state': 'state' },
+        ExpressionAttributeValues: { ':owner': owner, ':lease': lease, ':one': 1, ':pending': 'pending', ':prevOwner': marker.owner, ':prevLease': marker.leaseUntil ?? 0 },
+      }),
+    ),
+  );
 }
 
 export async function completeAction(tenant: string, ruleId: string, eventKey: string, index: number, result: Record<string, unknown> = {}): Promise<void> {
@@ -208,7 +219,8 @@ export async function addDigestLine(
   now = Date.now(),
 ): Promise<DigestWindow> {
   const Key = ruleKeys.digest(tenant, ruleId, index, employeeId);
-  for (let attempt = 0; attempt < 10; attempt++) {
+  const giveUp = () => new Error('digest window kept changing concurrently');
+  return retry({ ...writeRace, attempts: 10, giveUp }, async (): Promise<DigestWindow | typeof tryAgain> => {
     const out = await ddb.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }));
     let window = out.Item ? { windowId: out.Item['windowId'] as string, flushAt: out.Item['flushAt'] as number, scheduled: out.Item['scheduled'] === true } : null;
     if (!window) {
@@ -216,7 +228,7 @@ export async function addDigestLine(
       const created = await conditionally(
         ddb.send(new PutCommand({ TableName: tableName, Item: { ...Key, ...candidate, openedAt: now, expiresAt: ttl(now, 7) }, ConditionExpression: 'attribute_not_exists(PK)' })),
       );
-      if (!created) continue; // a concurrent event opened it: use theirs
+      if (!created) return tryAgain; // a concurrent event opened it: use theirs
       window = candidate;
     }
     const added = await conditionally(
@@ -229,10 +241,9 @@ export async function addDigestLine(
         }),
       ),
     );
-    if (added) return window;
-    // The window was flushed in between: the line goes to the next one.
-  }
-  throw new Error('digest window kept changing concurrently');
+    // Not added: the window was flushed in between, and the line goes to the next one.
+    return added ? window : tryAgain;
+  });
 }
 
 export async function markDigestScheduled(tenant: string, ruleId: string, index: number, employeeId: string, windowId: string): Promise<void> {

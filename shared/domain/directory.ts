@@ -1,7 +1,9 @@
 // Employees and customers as the rest of the domain sees them (E1–E3).
 import { normText, sipAccount } from './employee-match.ts';
 
-export type AccessLevel = 'agent' | 'analyst' | 'admin';
+/** What an employee may do: work calls and tickets, read reports, or administer the tenant. */
+export const accessLevels = ['agent', 'analyst', 'admin'] as const;
+export type AccessLevel = (typeof accessLevels)[number];
 
 export interface Employee {
   id: string;
@@ -96,7 +98,6 @@ export function mergedCustomer(into: Customer, from: Customer, at: string): Cust
     phones: [...new Set([...into.phones, ...from.phones])],
     note,
     responsibleEmployeeId: into.responsibleEmployeeId ?? from.responsibleEmployeeId,
-    // biome-ignore lint/complexity/useMathMinMax: ISO timestamps are strings; Math.min would give NaN
     createdAt: into.createdAt < from.createdAt ? into.createdAt : from.createdAt,
     updatedAt: at,
   };

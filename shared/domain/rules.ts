@@ -4,6 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { directions, outcomes, type Direction, type Outcome } from './call.ts';
+import { accessLevels } from './directory.ts';
 import { ticketStatuses, type TicketStatus } from './ticket.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -75,7 +76,7 @@ export const actionSchema = z.discriminatedUnion('type', [
       /** Explicit employees, and/or those involved in the call or ticket, and/or everyone of some access levels. */
       employeeIds: z.array(z.string().min(1).max(128)).max(200).optional(),
       involved: z.boolean().optional().describe('The employees the call rang at / who answered, or the ticket assignee'),
-      accessLevels: z.array(z.enum(['agent', 'analyst', 'admin'])).max(3).optional(),
+      accessLevels: z.array(z.enum(accessLevels)).max(accessLevels.length).optional(),
       text: template(2000).optional(),
       digestMinutes: z.number().int().min(1).max(1440).optional().describe('At most one message per N minutes per employee, listing the events in between'),
     })
@@ -213,7 +214,7 @@ function evaluate(c: Condition, f: Facts, path: string, out: ConditionResult[]):
   }
   if ('customer' in c) {
     const known = f.customer !== null;
-    return push(known === (c.customer === 'known'), known ? `the number belongs to customer ${f.customer!.id}` : `no customer has number ${f.call?.customerNumber ?? f.ticket?.customerNumber ?? '(none)'}`);
+    return push(known === (c.customer === 'known'), f.customer ? `the number belongs to customer ${f.customer.id}` : `no customer has number ${f.call?.customerNumber ?? f.ticket?.customerNumber ?? '(none)'}`);
   }
   if ('line' in c) {
     const line = f.call?.line ?? null;

@@ -1,12 +1,12 @@
 // Agent and admin tokens: HS256 JWTs signed with the tenant's secret (S3).
 import { SignJWT, jwtVerify } from 'jose';
+import { accessLevels } from '../domain/directory.ts';
 import type { Principal, Role } from '../domain/principal.ts';
 import { unauthorized } from './errors.ts';
 
 export type { Principal, Role };
 
 const ISSUER = 'ringdesk';
-const roles: readonly Role[] = ['agent', 'analyst', 'admin'];
 
 export async function issueToken(p: Principal, secret: string, ttl = '30d'): Promise<string> {
   return new SignJWT({ tenant: p.tenant, role: p.role })
@@ -29,7 +29,7 @@ export async function verifyToken(token: string | undefined, secret: string, ten
       algorithms: ['HS256'],
     });
     const role = payload['role'];
-    if (payload['tenant'] !== tenant || !payload.sub || !roles.includes(role as Role)) throw unauthorized();
+    if (payload['tenant'] !== tenant || !payload.sub || !accessLevels.includes(role as Role)) throw unauthorized();
     return { tenant, employeeId: payload.sub, role: role as Role };
   } catch {
     throw unauthorized();

@@ -1,4 +1,5 @@
 // Errors mapped to HTTP in one place; clients see `{ error, message }`, never an exception.
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { Conflict, DomainError, Invalid, NotFound, UpstreamFailure } from '../domain/errors.ts';
 
@@ -46,4 +47,14 @@ export function httpErrorOf(err: unknown): AppError | null {
   if (!(err instanceof DomainError)) return null;
   const status = domainStatuses.find(([type]) => err instanceof type)?.[1];
   return status === undefined ? null : new AppError(status, err.code, err.message);
+}
+
+/** The JSON response a failure gets: a known error's status and body, anything else a bare 500. */
+export function errorResponse(err: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  const known = httpErrorOf(err);
+  return {
+    statusCode: known ? known.statusCode : 500,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: known ? errorBody(known.code, known.message) : errorBody('internal', 'internal error'),
+  };
 }

@@ -5,6 +5,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
+import { accessLevels } from '../domain/directory.ts';
 import type { Principal, Role } from './auth.ts';
 import { unauthorized } from './errors.ts';
 
@@ -23,7 +24,6 @@ export const csvQueryFields = {
 export const EXPORT_AUDIENCE = 'ringdesk-export';
 export const EXPORT_TOKEN_SECONDS = 60;
 const ISSUER = 'ringdesk';
-const roles: readonly Role[] = ['agent', 'analyst', 'admin'];
 
 /** What an export token grants: this principal may export this path (`/calls`, `/reports/calls`). */
 export interface ExportGrant extends Principal {
@@ -48,7 +48,7 @@ export async function verifyExportToken(token: string, secret: string, tenant: s
   try {
     const { payload } = await jwtVerify(token, key(secret), { issuer: ISSUER, audience: EXPORT_AUDIENCE, algorithms: ['HS256'] });
     const role = payload['role'];
-    if (payload['tenant'] !== tenant || payload['path'] !== path || !payload.sub || !roles.includes(role as Role)) throw unauthorized();
+    if (payload['tenant'] !== tenant || payload['path'] !== path || !payload.sub || !accessLevels.includes(role as Role)) throw unauthorized();
     return { tenant, employeeId: payload.sub, role: role as Role };
   } catch {
     throw unauthorized('missing, invalid or expired export token');

@@ -1,6 +1,7 @@
 // The HTTP layer of the handler chain: the API's request id and route in logs, typed errors → stable JSON bodies.
+import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { errorBody, httpErrorOf } from './errors.ts';
+import { errorResponse, httpErrorOf } from './errors.ts';
 import { lambdaHandler } from '../adapters/handler.ts';
 import { logger } from '../adapters/logger.ts';
 
@@ -23,20 +24,22 @@ export function boundedJson(statusCode: number, body: unknown, tooLarge: (bytes:
   return result;
 }
 
-export function httpHandler(handler: HttpHandler) {
-  return lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler).use({
+/**
+ * The HTTP edge of a handler chain: the request id and route in every log line; a failure answered
+ * with its error mapped to HTTP (errors.ts), and logged when it is not one the client may be told.
+ */
+export function httpEdge<R>(routeOf: (event: APIGatewayProxyEventV2) => string, errorHeaders: Record<string, string> = {}): middy.MiddlewareObj<APIGatewayProxyEventV2, R> {
+  return {
     before: (request) => {
-      logger.appendKeys({ requestId: request.event.requestContext?.requestId, route: request.event.routeKey });
+      logger.appendKeys({ requestId: request.event.requestContext?.requestId, route: routeOf(request.event) });
     },
     onError: (request) => {
-      const err = request.error;
-      const known = httpErrorOf(err);
-      if (known) {
-        request.response = { statusCode: known.statusCode, headers: { 'content-type': 'application/json' }, body: errorBody(known.code, known.message) };
-        return;
-      }
-      logger.error('unhandled error', { error: err as Error });
-      request.response = { statusCode: 500, headers: { 'content-type': 'application/json' }, body: errorBody('internal', 'internal error') };
+      if (!httpErrorOf(request.error)) logger.error('unhandled error', { error: request.error as Error });
+      request.response = errorResponse(request.error, errorHeaders) as R;
     },
-  });
+  };
+}
+
+export function httpHandler(handler: HttpHandler) {
+  return lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler).use(httpEdge((event) => event.routeKey));
 }

@@ -17,7 +17,7 @@ import { findCustomerIdByPhone, putCustomer } from '../adapters/customers-repo.t
 import { listEmployees } from '../adapters/employees-repo.ts';
 import { logger } from '../adapters/logger.ts';
 import { outboxEntry, publish } from '../adapters/publisher.ts';
-import { retry, tryAgain } from '../adapters/retry.ts';
+import { retry, tryAgain, writeRace } from '../adapters/retry.ts';
 import { getTicketRecord, putTicket } from '../adapters/tickets-repo.ts';
 import type { AgentMessage, AgentMessageOf } from '../events/agent-messages.ts';
 import { ticketEvents } from '../events/catalog.ts';
@@ -31,8 +31,6 @@ export interface ActionContext {
   now?: Date;
 }
 
-/** Re-reads of a ticket that another writer changed between our read and write. */
-const TICKET_RACE = { attempts: 8, baseMs: 10, capMs: 200 };
 const CLICK_TO_CALL_PROVIDERS = ['mango', 'zadarma', 'twilio'] as const;
 
 async function callOrNotFound(tenant: string, id: string): Promise<Call> {
@@ -118,7 +116,7 @@ export async function createTicketFromCall(ctx: ActionContext, callId: string, i
 /** T2 (or the summary of a T7 call): the call goes into an existing ticket; its message shows at once. */
 export async function linkCall(ctx: ActionContext, callId: string, input: { ticketId: string; summary: string }): Promise<Ticket> {
   const call = await callOrNotFound(ctx.tenant, callId);
-  return retry({ ...TICKET_RACE, giveUp: () => new Error(`link call ${callId}: too much contention on ticket ${input.ticketId}`) }, async () => {
+  return retry({ ...writeRace, giveUp: () => new Error(`link call ${callId}: too much contention on ticket ${input.ticketId}`) }, async () => {
     const rec = await ticketOrNotFound(ctx.tenant, input.ticketId);
     const at = (ctx.now ?? new Date()).toISOString();
     const ticket = putCallInTicket(rec.ticket, call, { employeeId: ctx.principal.employeeId, body: input.summary }, ulid(), at, ctx.locale);
@@ -132,7 +130,7 @@ export async function linkCall(ctx: ActionContext, callId: string, input: { tick
 
 /** Read-modify-write of a ticket with its version, retried on a concurrent change. */
 async function changeTicket(ctx: ActionContext, id: string, change: (t: Ticket, at: string) => Ticket, pushed: AgentMessageOf<'agent_action'>): Promise<Ticket> {
-  return retry({ ...TICKET_RACE, giveUp: () => new Error(`ticket ${id}: too much contention`) }, async () => {
+  return retry({ ...writeRace, giveUp: () => new Error(`ticket ${id}: too much contention`) }, async () => {
     const rec = await ticketOrNotFound(ctx.tenant, id);
     const at = (ctx.now ?? new Date()).toISOString();
     const ticket = change(rec.ticket, at);

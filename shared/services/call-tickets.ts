@@ -13,6 +13,7 @@ import { findDialIntent, listActions } from '../adapters/call-actions-repo.ts';
 import { findCustomerIdByPhone } from '../adapters/customers-repo.ts';
 import { logger } from '../adapters/logger.ts';
 import { outboxEntry, publish, type OutboxEntry } from '../adapters/publisher.ts';
+import { retry, tryAgain, writeRace } from '../adapters/retry.ts';
 import {
   clearCallMarkerOutbox,
   closeMissedGroup,
@@ -25,8 +26,6 @@ import {
   type CallTicketsWrite,
 } from '../adapters/tickets-repo.ts';
 import { ticketEvents } from '../events/catalog.ts';
-
-const MAX_ATTEMPTS = 8;
 
 export type CallTicketResult =
   | { kind: 'none'; reason: string }
@@ -43,11 +42,8 @@ export async function ticketForCall(tenant: string, locale: Locale, call: Call, 
       : null;
   const plan = decideLegTickets(call, actions, dial, locale);
 
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const result = await settleOnce(tenant, locale, call, plan, now.toISOString());
-    if (result) return result;
-  }
-  throw new Error(`ticket for call ${call.id}: too much contention, giving up after ${MAX_ATTEMPTS} attempts (the event will be retried)`);
+  const giveUp = () => new Error(`ticket for call ${call.id}: too much contention, giving up after ${writeRace.attempts} attempts (the event will be retried)`);
+  return retry({ ...writeRace, giveUp }, async () => (await settleOnce(tenant, locale, call, plan, now.toISOString())) ?? tryAgain);
 }
 
 /** One read–decide–write round; null when a concurrent writer won and the round must be redone. */

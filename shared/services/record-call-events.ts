@@ -7,11 +7,10 @@ import { callTransitions, reduceCall } from '../domain/reduce-call.ts';
 import { clearCallOutbox, loadCallRecord, saveCallRecord } from '../adapters/calls-repo.ts';
 import { listEmployees } from '../adapters/employees-repo.ts';
 import { outboxEntry, publish, type OutboxEntry } from '../adapters/publisher.ts';
-import { retry, tryAgain } from '../adapters/retry.ts';
+import { retry, tryAgain, writeRace } from '../adapters/retry.ts';
 import { callEvents } from '../events/catalog.ts';
 
 /** Another delivery of the same call saved first: re-read it and merge again. */
-const SAVE_RACE = { attempts: 8, baseMs: 10, capMs: 200 };
 
 export interface RecordResult {
   callId: string;
@@ -39,7 +38,7 @@ export async function replaceCallEvents(tenant: string, country: string, callId:
 }
 
 async function recordForCall(tenant: string, country: string, callId: string, incoming: CanonicalEvent[], mode: 'merge' | 'replace' = 'merge'): Promise<RecordResult> {
-  return retry({ ...SAVE_RACE, giveUp: () => new Error(`call ${callId}: too much contention after ${SAVE_RACE.attempts} attempts`) }, async () => {
+  return retry({ ...writeRace, giveUp: () => new Error(`call ${callId}: too much contention after ${writeRace.attempts} attempts`) }, async () => {
     const rec = await loadCallRecord(tenant, callId);
     const known = new Set(mode === 'merge' ? rec.events.map((e) => e.key) : []);
     const fresh = dedupe(incoming.filter((e) => !known.has(e.key)));

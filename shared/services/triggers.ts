@@ -14,7 +14,7 @@ import type { Employee } from '../domain/directory.ts';
 import { evaluateRule, renderTemplate, signatureOf, type Facts, type Rule, type RuleAction, type RuleEvent } from '../domain/rules.ts';
 import type { Locale, Ticket } from '../domain/ticket.ts';
 import type { AgentMessageOf } from '../events/agent-messages.ts';
-import type { CallEventDetail, TicketEventDetail } from '../events/catalog.ts';
+import { callEvents, ticketEvents, type CallEventDetail, type TicketEventDetail } from '../events/catalog.ts';
 import { registerCustomer } from './directory.ts';
 import { newTicket, ticketEvent } from './call-tickets.ts';
 import { addToDigest } from './rule-digests.ts';
@@ -33,9 +33,9 @@ export type { RuleEventInput, TriggerContext };
 export function callRuleEvent(detailType: string, d: CallEventDetail): RuleEventInput | null {
   const call = d.call as Call;
   const mk = (event: RuleEvent): RuleEventInput => ({ event, eventKey: `call.${call.id}.${event}`, call, ticket: null });
-  if (detailType === 'Call Ringing') return call.direction === 'inbound' ? mk('new_call') : null;
-  if (detailType === 'Call Answered') return mk('call_answered');
-  if (detailType === 'Call Ended') return mk('call_ended');
+  if (detailType === callEvents.ringing.detailType) return call.direction === 'inbound' ? mk('new_call') : null;
+  if (detailType === callEvents.answered.detailType) return mk('call_answered');
+  if (detailType === callEvents.ended.detailType) return mk('call_ended');
   return null;
 }
 
@@ -50,11 +50,11 @@ export function callRuleEvents(detailType: string, d: CallEventDetail): RuleEven
 export async function ticketRuleEvents(tenant: string, detailType: string, d: TicketEventDetail): Promise<RuleEventInput[]> {
   const t = d.ticket as Ticket;
   const statusKey = `ticket.${t.id}.status.${t.updatedAt}.${t.status}`;
-  if (detailType === 'Ticket Created') {
+  if (detailType === ticketEvents.created.detailType) {
     await previousTicketStatus(tenant, t.id, t.status, t.updatedAt, statusKey);
     return [{ event: 'ticket_created', eventKey: `ticket.${t.id}.created`, call: null, ticket: { ...t, previousStatus: null } }];
   }
-  if (detailType !== 'Ticket Updated') return [];
+  if (detailType !== ticketEvents.updated.detailType) return [];
   const previous = await previousTicketStatus(tenant, t.id, t.status, t.updatedAt, statusKey);
   if (previous === 'stale' || previous === null || previous === t.status) return [];
   return [{ event: 'ticket_status_changed', eventKey: statusKey, call: null, ticket: { ...t, previousStatus: previous } }];
@@ -168,7 +168,12 @@ async function runAction(
       let ticket = (await getTicketRecord(ctx.tenant, ticketId))?.ticket;
       if (!ticket) {
         ticket = { ...fresh, id: ticketId };
-        if (!(await putTicket(ctx.tenant, ticket, 0))) ticket = (await getTicketRecord(ctx.tenant, ticketId))!.ticket;
+        if (!(await putTicket(ctx.tenant, ticket, 0))) {
+          // Another delivery wrote it first: that one is the ticket.
+          const stored = await getTicketRecord(ctx.tenant, ticketId);
+          if (!stored) throw new Error(`ticket ${ticketId} was written concurrently and cannot be read`);
+          ticket = stored.ticket;
+        }
       }
       // At least once: consumers of Ticket Created are idempotent per ticket.
       await publish([ticketEvent('created', ctx.tenant, ticket, input.call.id)]);

@@ -44,6 +44,9 @@ function apiGet(path: string, headers: Record<string, string> = {}, token: strin
 const rangeOf = (from: string, to = new Date(Date.now() + 60_000).toISOString()) => `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
 
 describe('CSV export through the API (L4)', () => {
+  /** The calls the webhook test makes; the report tests count what they produced. */
+  const webhookCalls: string[] = [];
+
   it('L4: GET /calls?format=csv answers 303 to the export URL with a 60-second export token and the same filters', async () => {
     const res = await apiGet(`/calls?${rangeOf(testStart)}&direction=inbound&format=csv&limit=5&bom=true`);
     expect(res.status).toBe(303);
@@ -65,6 +68,7 @@ describe('CSV export through the API (L4)', () => {
 
   it('L4: the CSV of calls made through real webhooks is the JSON log, in the tenant time zone, RFC 4180', async () => {
     const ids = [await answeredCall(randomNumber()), await missedCall(randomNumber()), await answeredCall('8 916 123-45-67')];
+    webhookCalls.push(...ids);
     type Page = { items: CallLogRow[]; next: string | null };
     const log = await waitFor('the three calls ended in the log', async () => {
       const { body } = await api<Page>(h.info, `/calls?${rangeOf(testStart)}&limit=200`);
@@ -175,10 +179,15 @@ describe('CSV export through the API (L4)', () => {
       series: ({ bucket: string } & Record<string, number>)[];
       employees: { employeeId: string; name?: string; totals: Record<string, number> }[];
     };
-    // The tickets of the webhook calls above are counted on Ticket Created: wait until the report has them.
-    const json = await waitFor('the helpdesk report to count the tickets', async () => {
+    // The tickets of the webhook calls above are counted on Ticket Created, one by one: wait until each
+    // call has its ticket and the report counts all of them, so the CSVs below read this same state.
+    const tickets = await waitFor('a ticket for each webhook call', async () => {
+      const { body } = await api<{ items: { id: string; callIds: string[] }[] }>(h.info, '/tickets?limit=200');
+      return webhookCalls.length > 0 && webhookCalls.every((id) => body.items.some((t) => t.callIds.includes(id))) ? body.items : null;
+    }, 30_000);
+    const json = await waitFor('the helpdesk report to count every ticket', async () => {
       const { status, body } = await api<Report>(h.info, `/reports/helpdesk?${query}`);
-      return status === 200 && (body.totals['incomingTickets'] ?? 0) >= 1 && body.employees.length > 0 ? body : null;
+      return status === 200 && body.totals['incomingTickets'] === tickets.length && body.employees.length > 0 ? body : null;
     }, 30_000);
     const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
     const csvOf = async (extra: string) => {

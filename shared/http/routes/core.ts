@@ -25,8 +25,8 @@ export function pageOf<T extends z.ZodType>(item: T) {
   });
 }
 
-/** Who reads the call log and tickets: every employee of the tenant (admins may do everything). */
-const readers = ['agent', 'analyst'] as const satisfies RouteSpec['roles'];
+/** Who reads the call log, tickets and the directory: every employee of the tenant (admins may do everything). */
+export const readers = ['agent', 'analyst'] as const satisfies RouteSpec['roles'];
 
 const instant = z.iso.datetime({ offset: true, message: 'an ISO-8601 instant with a time zone, e.g. 2026-11-21T10:00:00Z' });
 

@@ -1,11 +1,11 @@
 // Employees and customers (E1–E3), the caller lookup, and linking a call's caller to a customer.
 // Pure data: no AWS, no tenant settings.
 import { z } from 'zod';
+import { accessLevels } from '../../domain/directory.ts';
 import type { RouteSpec } from '../api.ts';
-import { idParams, pageOf, resourceId } from './core.ts';
+import { idParams, pageOf, readers, resourceId } from './core.ts';
 import { pageQuery } from '../query.ts';
 
-const readers = ['agent', 'analyst'] as const satisfies RouteSpec['roles'];
 const admins = ['admin'] as const satisfies RouteSpec['roles'];
 
 const phoneList = z.array(z.string().min(1).max(40)).max(20).describe('Phone numbers in any spelling; stored as E.164 with the tenant country');
@@ -18,7 +18,7 @@ export const employeeSchema = z.object({
   email: z.string().nullable(),
   sipAccounts: z.array(z.string()),
   phones: z.array(z.string()).describe('E.164'),
-  accessLevel: z.enum(['agent', 'analyst', 'admin']),
+  accessLevel: z.enum(accessLevels),
   active: z.boolean(),
 });
 
@@ -36,7 +36,7 @@ export const createEmployeeBody = z.strictObject({
   email: email.nullable().optional(),
   sipAccounts: sipAccounts.optional(),
   phones: phoneList.optional(),
-  accessLevel: z.enum(['agent', 'analyst', 'admin']).default('agent'),
+  accessLevel: z.enum(accessLevels).default('agent'),
   active: z.boolean().default(true),
 });
 
@@ -46,7 +46,7 @@ export const patchEmployeeBody = z.strictObject({
   email: email.nullable().optional(),
   sipAccounts: sipAccounts.optional(),
   phones: phoneList.optional(),
-  accessLevel: z.enum(['agent', 'analyst', 'admin']).optional(),
+  accessLevel: z.enum(accessLevels).optional(),
   active: z.boolean().optional(),
 });
 
