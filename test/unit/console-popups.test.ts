@@ -64,6 +64,15 @@ describe('call pop-ups', () => {
     expect(popupsReducer(popups, { kind: 'message', message: { type: 'call_ended', call: call('c1') }, me: ME })).toEqual([]);
   });
 
+  it('T1: a call that ends before the filing is answered still collapses once the ticket is filed', () => {
+    const ended = { type: 'call_ended', call: call('c1', { status: 'ended' }) } as const;
+    const waiting = run(ring('c1'), { kind: 'hold', callId: 'c1' }, ended);
+    expect(waiting.map((p) => p.phase)).toEqual(['ended']);
+    expect(popupsReducer(waiting, { kind: 'ticket', callId: 'c1', ticketId: 't1' })).toEqual([]);
+    const pushedFirst = run(ring('c1'), { kind: 'hold', callId: 'c1' }, { type: 'agent_action', action: 'ticket_created', callId: 'c1', ticketId: 't1' }, ended);
+    expect(pushedFirst).toEqual([]);
+  });
+
   it("N2, T6: linking an unknown caller shows the customer's card; a ticket filed from another client shows too", () => {
     const linked = run(ring('c1', null), { kind: 'linked', callId: 'c1', customer: ivan });
     expect(linked[0]!.customer).toEqual(ivan);

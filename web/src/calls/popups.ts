@@ -10,6 +10,8 @@ export interface Popup {
   phase: PopupPhase;
   /** The ticket this call was filed into from the pop-up (here or in another client of the agent). */
   ticketId: string | null;
+  /** The call was added to an earlier ticket (T2) rather than filed as a new one. */
+  linked?: boolean;
   /** The agent is working in the pop-up (form or search open): it stays after the call ends, until closed. */
   held: boolean;
 }
@@ -18,7 +20,7 @@ export type PopupAction =
   | { kind: 'message'; message: AgentMessage; me: string }
   | { kind: 'hold'; callId: string }
   | { kind: 'linked'; callId: string; customer: CustomerCard }
-  | { kind: 'ticket'; callId: string; ticketId: string }
+  | { kind: 'ticket'; callId: string; ticketId: string; linked?: boolean }
   | { kind: 'close'; callId: string };
 
 /** At most this many at once: more calls than that ringing at one person is a queue, not a pop-up. */
@@ -35,6 +37,12 @@ function update(popups: Popup[], callId: string, change: (p: Popup) => Popup | n
 /** N3: a pop-up collapses when the call ends, unless the agent is still working in it. */
 const endOrCollapse = (p: Popup): Popup | null => (p.held ? { ...p, phase: 'ended' } : null);
 
+/**
+ * Filed: the work in the pop-up is done, so the call's end collapses it again — or now, when the end came
+ * first (the push of the end can overtake the HTTP answer that filed the ticket).
+ */
+const filed = (p: Popup, ticketId: string): Popup | null => (p.phase === 'ended' ? null : { ...p, ticketId, held: false });
+
 export function popupsReducer(popups: Popup[], action: PopupAction): Popup[] {
   switch (action.kind) {
     case 'message': {
@@ -50,8 +58,9 @@ export function popupsReducer(popups: Popup[], action: PopupAction): Popup[] {
       }
       if (m.type === 'call_ended') return update(popups, m.call.id, (p) => endOrCollapse({ ...p, call: m.call }));
       if (m.type === 'agent_action' && 'callId' in m && 'ticketId' in m) {
+        // Filed (here or in another client of the agent): the work is done, as with the 'ticket' action.
         const { ticketId } = m;
-        return update(popups, m.callId, (p) => ({ ...p, ticketId }));
+        return update(popups, m.callId, (p) => filed(p, ticketId));
       }
       return popups;
     }
@@ -60,8 +69,7 @@ export function popupsReducer(popups: Popup[], action: PopupAction): Popup[] {
     case 'linked':
       return update(popups, action.callId, (p) => ({ ...p, customer: action.customer }));
     case 'ticket':
-      // Filed: the work in the pop-up is done, so the call's end may collapse it again.
-      return update(popups, action.callId, (p) => ({ ...p, ticketId: action.ticketId, held: false }));
+      return update(popups, action.callId, (p) => filed({ ...p, linked: action.linked === true }, action.ticketId));
     case 'close':
       return update(popups, action.callId, () => null);
   }
