@@ -58,7 +58,8 @@ export interface DialLookup {
  * provider's call id, else by employee + customer number, made at most DIAL_WINDOW_SECONDS before the call.
  */
 export async function findDialIntent(tenant: string, q: DialLookup): Promise<DialIntent | null> {
-  const candidates = [dialByCall(tenant, q.provider, q.providerCallId), ...(q.customerNumber ? q.employeeIds.map((e) => dialByNumber(tenant, e, q.customerNumber!)) : [])];
+  const number = q.customerNumber;
+  const candidates = [dialByCall(tenant, q.provider, q.providerCallId), ...(number ? q.employeeIds.map((e) => dialByNumber(tenant, e, number)) : [])];
   for (const key of candidates) {
     const out = await ddb.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
     const item = out.Item;

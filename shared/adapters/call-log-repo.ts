@@ -32,19 +32,18 @@ export function fileCallInLog(tenant: string, callId: string, customerOf: (e164:
       ddb.send(new GetCommand({ TableName: tableName, Key: keys.call(tenant, callId), ConsistentRead: true, ProjectionExpression: '#c, version, customerId', ExpressionAttributeNames: { '#c': 'call' } })),
       ddb.send(new GetCommand({ TableName: tableName, Key: keys.callLogMarker(tenant, callId), ConsistentRead: true })),
     ]);
-    const call = callOut.Item?.['call'] as Call | undefined;
-    if (!call) return 'no_call';
-    const version = callOut.Item!['version'] as number;
+    const item = callOut.Item as { call: Call; version: number; customerId?: string } | undefined;
+    if (!item?.call) return 'no_call';
+    const { call, version } = item;
     const marker = markerOut.Item as LogMarker | undefined;
     if (marker && marker.version >= version) return 'up_to_date';
 
     const facets = logFacets(call);
     const position = logPosition(call);
-    const known = callOut.Item!['customerId'] as string | undefined;
-    const customerId = known ?? (facets.length > 0 && call.customerNumber ? await customerOf(call.customerNumber) : null);
+    const customerId = item.customerId ?? (facets.length > 0 && call.customerNumber ? await customerOf(call.customerNumber) : null);
     const row = logRow(call, customerId);
     // A late event can move startedAt: then every old item sits at another sort key and goes.
-    const dropped = (marker?.facets ?? []).filter((f) => marker!.position !== position || !facets.includes(f));
+    const dropped = marker ? marker.facets.filter((f) => marker.position !== position || !facets.includes(f)).map((f) => ({ PK: keys.callLog(tenant, f), SK: marker.position })) : [];
     const markerCondition = marker
       ? { ConditionExpression: 'version = :old', ExpressionAttributeValues: { ':old': marker.version } }
       : { ConditionExpression: 'attribute_not_exists(PK)' };
@@ -53,7 +52,7 @@ export function fileCallInLog(tenant: string, callId: string, customerOf: (e164:
         TransactItems: [
           { Put: { TableName: tableName, Item: { ...keys.callLogMarker(tenant, callId), version, facets, position }, ...markerCondition } },
           ...facets.map((f) => ({ Put: { TableName: tableName, Item: { PK: keys.callLog(tenant, f), SK: position, row } } })),
-          ...dropped.map((f) => ({ Delete: { TableName: tableName, Key: { PK: keys.callLog(tenant, f), SK: marker!.position } } })),
+          ...dropped.map((Key) => ({ Delete: { TableName: tableName, Key } })),
         ],
       }),
     );
@@ -105,7 +104,9 @@ export class LogReader {
     // Positions are `{startedAt}#{id}`: `from` sorts before every position of that instant and `to`
     // before every position at it, so BETWEEN from AND to is "from ≤ startedAt < to".
     const lo = range.from ?? '0';
-    const hi = [range.to ?? '~', range.after ?? '~'].sort()[0]!;
+    const to = range.to ?? '~';
+    const after = range.after ?? '~';
+    const hi = to < after ? to : after;
     this.done = lo > hi;
     this.input = {
       ...(query.index ? { IndexName: query.index } : {}),

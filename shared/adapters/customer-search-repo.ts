@@ -28,7 +28,7 @@ export async function searchCustomers(tenant: string, country: string, query: st
   const queryPage = (partition: string, start?: Record<string, unknown>) =>
     ddb.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': partition }, Limit: PAGE, ExclusiveStartKey: start }));
   const partitions = [...new Set([plan.token, ...plan.words.filter((w) => w.length >= 2 && /\p{L}/u.test(w)).slice(0, 3).map((w) => `w:${w.slice(0, 6)}`)])].map((t) => keys.customerSearch(tenant, t));
-  let partition = partitions[0]!;
+  let partition = keys.customerSearch(tenant, plan.token); // the first of `partitions`
   let first: Awaited<ReturnType<typeof queryPage>> | undefined;
   let start: Record<string, unknown> | undefined;
   if (cursor) {

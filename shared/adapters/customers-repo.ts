@@ -77,8 +77,11 @@ export function customerItems(tenant: string, c: Customer): Record<string, unkno
   ];
 }
 
-const searchPut = (tenant: string, token: string, id: string): TransactItem => ({ Put: { TableName: tableName, Item: { PK: keys.customerSearch(tenant, token), SK: id } } });
-const searchDelete = (tenant: string, token: string, id: string): TransactItem => ({ Delete: { TableName: tableName, Key: { PK: keys.customerSearch(tenant, token), SK: id } } });
+/** A search item to write or remove: in the customer's transaction, or batched when it does not fit. */
+type SearchChange = { put: boolean; key: { PK: string; SK: string } };
+const searchPut = (tenant: string, token: string, id: string): SearchChange => ({ put: true, key: { PK: keys.customerSearch(tenant, token), SK: id } });
+const searchDelete = (tenant: string, token: string, id: string): SearchChange => ({ put: false, key: { PK: keys.customerSearch(tenant, token), SK: id } });
+const searchTransactItem = (c: SearchChange): TransactItem => (c.put ? { Put: { TableName: tableName, Item: c.key } } : { Delete: { TableName: tableName, Key: c.key } });
 
 interface CustomerWrite {
   /** The stored customer being changed; null creates `after` (its id must be new). */
@@ -131,7 +134,7 @@ async function writeCustomer(tenant: string, w: CustomerWrite): Promise<void> {
   }
   for (const p of after.phones) {
     if (ownedBefore.has(p)) continue;
-    const from = absorbedPhones.has(p) ? absorbed!.customer.id : id;
+    const from = absorbed && absorbedPhones.has(p) ? absorbed.customer.id : id;
     items.push({
       item: {
         Put: {
@@ -147,18 +150,18 @@ async function writeCustomer(tenant: string, w: CustomerWrite): Promise<void> {
   // Search items: puts of new tokens, deletes of dropped ones (and of all the absorbed customer's).
   const had = new Set(before && !before.pending ? before.tokens : []);
   const want = new Set(afterTokens);
-  const searchOps: TransactItem[] = [
+  const searchOps: SearchChange[] = [
     ...afterTokens.filter((t) => !had.has(t)).map((t) => searchPut(tenant, t, id)),
     ...(before?.tokens ?? []).filter((t) => !want.has(t)).map((t) => searchDelete(tenant, t, id)),
-    ...(absorbed?.tokens ?? []).map((t) => searchDelete(tenant, t, absorbed!.customer.id)),
+    ...(absorbed ? absorbed.tokens.map((t) => searchDelete(tenant, t, absorbed.customer.id)) : []),
   ];
   const room = MAX_TRANSACT_ITEMS - items.length;
   const overflow = searchOps.length > room ? searchOps.slice(Math.max(room, 0)) : [];
   if (overflow.length > 0) items[0] = customerPut(true);
-  items.push(...searchOps.slice(0, Math.max(room, 0)).map((item) => ({ item, onConflict: null })));
+  items.push(...searchOps.slice(0, Math.max(room, 0)).map((c) => ({ item: searchTransactItem(c), onConflict: null })));
   await transact(items);
   if (overflow.length > 0) {
-    await batchWrite(overflow.map((op) => (op.Put ? { PutRequest: { Item: op.Put.Item! } } : { DeleteRequest: { Key: op.Delete!.Key! } })));
+    await batchWrite(overflow.map((c) => (c.put ? { PutRequest: { Item: c.key } } : { DeleteRequest: { Key: c.key } })));
     await ddb.send(
       new UpdateCommand({ TableName: tableName, Key: keys.customer(tenant, id), UpdateExpression: 'REMOVE indexPending', ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': rev } }),
     ).catch(() => undefined); // a newer write owns the flag now

@@ -116,7 +116,7 @@ function cancellationCodes(err: unknown): string[] | null {
   if (e.CancellationReasons) return e.CancellationReasons.map((r) => r.Code ?? 'None');
   // DynamoDB Local and older endpoints only put the reasons in the message: "[None, ConditionalCheckFailed]".
   const m = /\[([^\]]*)\]/.exec(e.message ?? '');
-  return m ? m[1]!.split(',').map((s) => s.trim()) : [];
+  return m?.[1]?.split(',').map((s) => s.trim()) ?? [];
 }
 
 /**

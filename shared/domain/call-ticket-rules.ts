@@ -71,10 +71,10 @@ export function reachedEmployee(call: Call): boolean {
 
 /** Employees who talked on the call, in the order they answered (T5: one leg each). */
 export function answeredEmployees(call: Call): string[] {
-  const legs = call.legs
-    .filter((l) => l.answeredAt && l.employeeId)
-    .sort((a, b) => (a.answeredAt! < b.answeredAt! ? -1 : a.answeredAt! > b.answeredAt! ? 1 : 0));
-  const ids = [...new Set(legs.map((l) => l.employeeId!))];
+  const answered = call.legs
+    .flatMap((l) => (l.answeredAt && l.employeeId ? [{ at: l.answeredAt, employeeId: l.employeeId }] : []))
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const ids = [...new Set(answered.map((l) => l.employeeId))];
   if (ids.length === 0 && call.outcome === 'answered' && call.answeredBy) ids.push(call.answeredBy);
   return ids;
 }
@@ -151,7 +151,7 @@ const secondsBetween = (a: string, b: string) => Math.max(0, Math.round((Date.pa
  */
 export function putCallInTicket(ticket: Ticket, call: Call, entry: CallEntry, messageId: string, at: string, locale: Locale = 'en'): Ticket {
   const idx = ticket.messages.findIndex((m) => m.callId === call.id && m.authorId === entry.employeeId);
-  const existing = idx >= 0 ? ticket.messages[idx]! : null;
+  const existing = ticket.messages[idx] ?? null;
   const attempt = entry.attempt === true;
   const message: TicketMessage = {
     id: existing?.id ?? messageId,

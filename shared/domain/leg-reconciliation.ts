@@ -236,7 +236,6 @@ function reconcile({ tenant, call, plan, stored, at, locale, newId }: ReconcileI
         if (ticket?.status !== 'open') return { kind: 'stale_group', number, ticketId: open.ticketId };
         ws.set(putCallInTicket(ticket, call, { employeeId: null }, newId(), at, locale));
         legs[p.leg] = { ticketId: ticket.id, kind: 'missed' };
-        // biome-ignore lint/complexity/useMathMinMax: ISO times, compared as strings
         const lastMissedAt = call.startedAt > open.lastMissedAt ? call.startedAt : open.lastMissedAt;
         group = { number, ticketId: ticket.id, lastMissedAt, mode: 'touch' };
         continue;

@@ -96,15 +96,17 @@ export function reduceCall(events: CanonicalEvent[], ctx: ReduceContext, callId:
       case 'created':
         if (hasIdentity(e.agent)) { const leg = legFor(e, e.agent); leg.origin = true; advance(leg, 'offered', e.occurredAt); }
         break;
-      case 'offered':
-        for (const agent of e.agents ?? []) {
+      case 'offered': {
+        const agents = e.agents ?? [];
+        for (const agent of agents) {
           if (!hasIdentity(agent)) continue;
           // A leg id names one leg: it only applies to a single-agent offer.
-          const leg = legFor(e.agents!.length === 1 ? e : { ...e, legId: undefined }, agent);
+          const leg = legFor(agents.length === 1 ? e : { ...e, legId: undefined }, agent);
           offeredLegs.add(leg);
           advance(leg, 'offered', e.occurredAt);
         }
         break;
+      }
       case 'answered': {
         if (e.voicemail) { voicemail = true; break; }
         if (e.legId || hasIdentity(e.agent)) {

@@ -46,12 +46,9 @@ const DAY_ISO = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Offset of `timeZone` from UTC at an instant, in ms (positive east of Greenwich). */
 function offsetMs(instant: number, timeZone: string): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
-      .formatToParts(new Date(instant))
-      .map((p) => [p.type, Number(p.value)]),
-  ) as Record<string, number>;
-  const local = Date.UTC(parts['year']!, parts['month']! - 1, parts['day']!, parts['hour']!, parts['minute']!, parts['second']!);
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(instant));
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  const local = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
   return local - Math.floor(instant / 1000) * 1000;
 }
 
@@ -158,7 +155,11 @@ function add(acc: Counters, c: Counters): Counters {
 /** Totals and the series of one group's rows: dense (every bucket of the range, zeros included) or only the buckets with counts. */
 function seriesOf<M>(range: ReportRange, rows: BucketRow[], metrics: (c: Counters) => M, dense: boolean): { totals: M; series: (ReportBucket & M)[] } {
   const byBucket = new Map<string, Counters>();
-  for (const r of rows) add(byBucket.get(r.bucket) ?? byBucket.set(r.bucket, {}).get(r.bucket)!, r.counters);
+  for (const r of rows) {
+    const sums = byBucket.get(r.bucket) ?? {};
+    add(sums, r.counters);
+    byBucket.set(r.bucket, sums);
+  }
   const totals: Counters = {};
   const series: (ReportBucket & M)[] = [];
   for (const b of range.buckets) {
@@ -189,7 +190,12 @@ export function assembleCallReport(
 
 function groupsOf<M>(range: ReportRange, rows: BucketRow[], metrics: (c: Counters) => M, names: Record<string, string> | undefined, weight: (g: GroupReport<M>) => number): GroupReport<M>[] {
   const byKey = new Map<string, BucketRow[]>();
-  for (const r of rows) if (r.key !== null) (byKey.get(r.key) ?? byKey.set(r.key, []).get(r.key)!).push(r);
+  for (const r of rows) {
+    if (r.key === null) continue;
+    const list = byKey.get(r.key) ?? [];
+    list.push(r);
+    byKey.set(r.key, list);
+  }
   return [...byKey]
     .map(([key, list]) => ({ key, ...(names?.[key] ? { name: names[key] } : {}), ...seriesOf(range, list, metrics, false) }))
     .filter((g) => g.series.length > 0)

@@ -9,7 +9,8 @@ export interface StaleTimeouts {
 
 /** The time of the call's latest event: what staleness is measured from. */
 export function lastActivity(call: Call): string {
-  return [call.startedAt, call.answeredAt, ...call.legs.flatMap((l) => [l.offeredAt, l.answeredAt, l.endedAt])].filter((t): t is string => !!t).sort().at(-1)!;
+  const times = [call.answeredAt, ...call.legs.flatMap((l) => [l.offeredAt, l.answeredAt, l.endedAt])].filter((t): t is string => !!t);
+  return times.reduce((latest, t) => (t > latest ? t : latest), call.startedAt);
 }
 
 export function isStale(call: Call, now: Date, t: StaleTimeouts): boolean {

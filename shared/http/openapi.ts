@@ -34,7 +34,7 @@ export function openApiPath(path: string): string {
 
 /** Path parameter names, in order, from an API Gateway path. */
 export function pathParamNames(path: string): string[] {
-  return [...path.matchAll(/\{([^}+]+)\+?\}/g)].map((m) => m[1]!);
+  return [...path.matchAll(/\{([^}+]+)\+?\}/g)].map(([, name = '']) => name);
 }
 
 /** The statuses of a route's error responses: 400 when it takes input, 401/403 when it needs a role, then its own. */

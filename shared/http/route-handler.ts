@@ -61,7 +61,7 @@ export function routeHandler<S extends RouteSpec>(specs: S | readonly S[], fn: R
   const list: readonly S[] = Array.isArray(specs) ? specs : [specs as S];
   if (list.length === 0) throw new Error('routeHandler needs at least one RouteSpec');
   return httpHandler(async (event, context) => {
-    const spec = list.length === 1 ? list[0]! : list.find((s) => routeKeyOf(s) === event.routeKey);
+    const spec = list.length === 1 ? list[0] : list.find((s) => routeKeyOf(s) === event.routeKey);
     if (!spec) throw new Error(`no RouteSpec for route ${event.routeKey}`);
     let principal: Principal | null = null;
     if (spec.roles.length > 0) {

@@ -6,7 +6,7 @@ import type { CanonicalEvent } from '../domain/call.ts';
 import { callEvents, PROVIDER, recordingEvents, summaryEvents } from './mango/map.ts';
 import { callEventSchema, recordingSchema, summarySchema } from './mango/schema.ts';
 import { mangoSettings, mangoSign, safeEqual } from './mango/sign.ts';
-import { assertBodySize, parseBody, WebhookError, type FormFields, type ProviderAdapter, type WebhookReply, type WebhookRequest, type WebhookResult } from './provider.ts';
+import { assertBodySize, mediaTypeOf, parseBody, WebhookError, type FormFields, type ProviderAdapter, type WebhookReply, type WebhookRequest, type WebhookResult } from './provider.ts';
 
 const ack = (events: CanonicalEvent[] = []): WebhookResult => ({ events, reply: { statusCode: 200, body: {} } satisfies WebhookReply });
 
@@ -22,7 +22,7 @@ const KINDS: Record<string, Kind<z.ZodType>> = {
 };
 
 function formOf(req: WebhookRequest): FormFields {
-  const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const mediaType = mediaTypeOf(req.headers['content-type'] ?? '');
   if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
     throw new WebhookError(415, 'unsupported_media_type', 'Mango notifications are forms: send application/x-www-form-urlencoded');
   }

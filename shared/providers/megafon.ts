@@ -42,7 +42,8 @@ function seconds(body: Fields, name: string): number | undefined {
 /** `start`: compact UTC `YYYYmmddTHHMMSSZ` → epoch ms. */
 function compactUtc(v: string): number {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(v);
-  const t = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : NaN;
+  const [year = NaN, month = NaN, day, hour, minute, second] = (m?.slice(1) ?? []).map(Number);
+  const t = Date.UTC(year, month - 1, day, hour, minute, second);
   if (!m || Number.isNaN(t) || new Date(t).toISOString().replace(/[-:]|\.\d+/g, '') !== v) throw invalid('start must be YYYYmmddTHHMMSSZ (UTC)');
   return t;
 }

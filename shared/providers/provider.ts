@@ -86,6 +86,12 @@ export function assertBodySize(req: WebhookRequest): void {
 export type FormValue = string | string[];
 export type FormFields = Record<string, FormValue>;
 
+/** The media type of a Content-Type header, lower-cased, without its parameters. */
+export function mediaTypeOf(contentType: string): string {
+  const [type = ''] = contentType.split(';');
+  return type.trim().toLowerCase();
+}
+
 /**
  * JSON, url-encoded form or multipart form → plain value. Form keys repeat (`user=a&user=b`) or
  * carry PHP-style brackets (`user[]=a`): both become arrays under the bare key.
@@ -93,7 +99,7 @@ export type FormFields = Record<string, FormValue>;
 export function parseBody(req: WebhookRequest): unknown {
   assertBodySize(req);
   const contentType = req.headers['content-type'] ?? '';
-  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+  const mediaType = mediaTypeOf(contentType);
   const text = req.rawBody.toString('utf8');
   if (!text.trim()) throw new WebhookError(400, 'empty_body', 'request body is empty');
 

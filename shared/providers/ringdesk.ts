@@ -46,7 +46,7 @@ function verifySignature(req: WebhookRequest, secret: string): void {
   const header = req.headers['x-ringdesk-signature'] ?? '';
   const match = /^sha256=([0-9a-f]{64})$/i.exec(header.trim());
   const expected = createHmac('sha256', secret).update(req.rawBody).digest();
-  if (!match || !timingSafeEqual(Buffer.from(match[1]!, 'hex'), expected)) {
+  if (!match?.[1] || !timingSafeEqual(Buffer.from(match[1], 'hex'), expected)) {
     throw new WebhookError(401, 'invalid_signature', 'x-ringdesk-signature is missing or does not match the body');
   }
 }

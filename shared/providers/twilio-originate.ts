@@ -12,7 +12,7 @@ function settingsOf(settings: unknown): Settings & { tenant: string } {
   const missing = (['authToken', 'accountSid', 'callerId', 'publicBaseUrl'] as const).filter((k) => typeof s?.[k] !== 'string' || !s[k]);
   if (missing.length) throw new OriginateError(`the twilio provider is not configured for click-to-call (missing ${missing.join(', ')})`, false);
   // The callback URL needs the tenant: the stack's own (one tenant per stack), unless the settings name it.
-  const tenant = s!.tenant ?? process.env['TENANT_ID'];
+  const tenant = s?.tenant ?? process.env['TENANT_ID'];
   if (!tenant) throw new OriginateError('the tenant id is unknown (TENANT_ID is not set)', false);
   return { ...(s as Settings), tenant };
 }

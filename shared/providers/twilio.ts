@@ -34,8 +34,8 @@ export function twilioSignedUrl(req: WebhookRequest, publicBaseUrl?: string): st
 function portVariants(url: string): string[] {
   const m = /^(https?):\/\/([^/:?#]+)(:\d+)?(.*)$/i.exec(url);
   if (!m) return [url];
-  const [, scheme, host, port, rest] = m;
-  const def = scheme!.toLowerCase() === 'https' ? ':443' : ':80';
+  const [, scheme = '', host, port, rest] = m;
+  const def = scheme.toLowerCase() === 'https' ? ':443' : ':80';
   return [...new Set([url, `${scheme}://${host}${rest}`, `${scheme}://${host}${port ?? def}${rest}`])];
 }
 

@@ -16,7 +16,10 @@ const phpEncode = (s: string) =>
 
 /** `http_build_query` over the key-sorted parameters. */
 export function zadarmaQuery(params: Record<string, string>): string {
-  return Object.keys(params).sort().map((k) => `${phpEncode(k)}=${phpEncode(params[k]!)}`).join('&');
+  return Object.entries(params)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${phpEncode(k)}=${phpEncode(v)}`)
+    .join('&');
 }
 
 export function zadarmaAuthorization(path: string, query: string, apiKey: string, apiSecret: string): string {

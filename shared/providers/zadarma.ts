@@ -104,7 +104,7 @@ function handle(req: WebhookRequest, settings: unknown): WebhookResult {
 
   const agent: AgentRef | undefined = internal ? { extension: internal } : undefined;
   // Zadarma has no leg ids: one synthetic leg per extension (docs/call-model.md §10.1).
-  const leg = internal ? { legId: `${pbxCallId}/${internal}`, agent: agent! } : {};
+  const leg = agent ? { legId: `${pbxCallId}/${internal}`, agent } : {};
   const key = `${pbxCallId}|${event}|${internal ?? ''}|${callStart}`;
   const base = {
     provider: PROVIDER,

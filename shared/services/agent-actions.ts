@@ -178,11 +178,12 @@ export async function callCustomer(
   const employee = (await listEmployees(ctx.tenant)).find((e) => e.id === ctx.principal.employeeId);
   if (!employee) throw new Invalid('only an employee with an extension can place calls', 'not_an_employee');
   const provider = clickToCallProvider(providers, (providers['clickToCallProvider'] as string | undefined) ?? undefined);
-  if (!provider) throw new UpstreamFailure('no click-to-call provider (mango, zadarma, twilio) is configured for this tenant', 'click_to_call_unavailable');
+  const originator = provider ? originators[provider] : undefined;
+  if (!provider || !originator) throw new UpstreamFailure('no click-to-call provider (mango, zadarma, twilio) is configured for this tenant', 'click_to_call_unavailable');
   const commandId = ulid();
   let providerCallId: string | null;
   try {
-    const out = await originators[provider]!.originate({ commandId, from: { extension: employee.extension, sipAccounts: employee.sipAccounts, phones: employee.phones }, to: number }, providers[provider], http);
+    const out = await originator.originate({ commandId, from: { extension: employee.extension, sipAccounts: employee.sipAccounts, phones: employee.phones }, to: number }, providers[provider], http);
     providerCallId = out.providerCallId;
   } catch (err) {
     if (err instanceof OriginateError) throw new UpstreamFailure(`${provider}: ${err.message}`, 'click_to_call_failed');

@@ -114,7 +114,9 @@ async function readPage(tenant: string, f: CallLogFilters, after: string | undef
     if (best < 0) return { rows, next: null };
     // A full page ends only once it is known whether anything follows (the read-ahead holds it).
     if (rows.length >= limit) return { rows, next: last };
-    const entry = readers[best]!.take();
+    const reader = readers[best];
+    if (!reader) return { rows, next: null };
+    const entry = reader.take();
     last = entry.position;
     if (rowMatches(entry.row, f, phones)) rows.push(entry.row);
   }

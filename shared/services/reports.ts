@@ -36,8 +36,8 @@ function rangeOf(tenant: ReportTenant, q: ReportQuery): ReportRange {
 }
 
 const granularityKey = (range: ReportRange) => (range.granularity === 'hour' ? 'H' : 'D');
-const firstBucket = (range: ReportRange) => range.buckets[0]!.bucket;
-const lastBucket = (range: ReportRange) => range.buckets[range.buckets.length - 1]!.bucket;
+const firstBucket = (range: ReportRange) => range.buckets[0]?.bucket ?? '';
+const lastBucket = (range: ReportRange) => range.buckets.at(-1)?.bucket ?? '';
 
 /** Employee id → full name, from the (cached) directory. */
 export async function employeeNames(tenant: string): Promise<Record<string, string>> {

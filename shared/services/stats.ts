@@ -62,7 +62,8 @@ export function countCall(tenant: string, callId: string, settings: StatsSetting
     }
 
     const next = contribution(call, { isFirstFromNumber, target: { minTalkSeconds: settings.minTalkSeconds }, timeZone: settings.timeZone });
-    const diffs = [diffContributions(marker.contribution, next)];
+    const own = diffContributions(marker.contribution, next);
+    const diffs = [own];
     const markers: StatsWrite['markers'] = [{ marker, version: record.version, contribution: next }];
     if (previous) {
       diffs.push(diffContributions(previous.marker.contribution, previous.stripped));
@@ -70,7 +71,7 @@ export function countCall(tenant: string, callId: string, settings: StatsSetting
     }
     // Both calls may share buckets: one operation per item in a transaction, so the deltas are summed.
     const ok = await apply(tenant, { family: 'STATS', diff: sumContributions(diffs), markers, ...(firstCall ? { firstCall } : {}) });
-    return ok ? (Object.keys(diffs[0]!).length > 0 ? 'counted' : 'unchanged') : null;
+    return ok ? (Object.keys(own).length > 0 ? 'counted' : 'unchanged') : null;
   });
 }
 
