@@ -63,20 +63,68 @@ export async function dropMissedGroup(tenant: string, number: string, ticketId: 
   );
 }
 
-export async function listTickets(tenant: string, status: TicketStatus | undefined, limit: number, cursor?: string): Promise<{ items: Ticket[]; next: string | null }> {
+/** Filters of the ticket list besides the status: missed-call tickets, a customer, a customer number (E.164). */
+export interface TicketFilters {
+  missed?: boolean;
+  customerId?: string;
+  number?: string;
+}
+
+/** A filtered page reads at most this many tickets, so a rare match cannot make one request read the whole list. */
+export const MAX_TICKETS_READ = 1000;
+
+export async function listTickets(
+  tenant: string,
+  status: TicketStatus | undefined,
+  limit: number,
+  cursor?: string,
+  filters: TicketFilters = {},
+): Promise<{ items: Ticket[]; next: string | null }> {
   const [index, partition] = status ? ['GSI1', keys.ticketsByStatus(tenant, status)] : ['GSI2', keys.tickets(tenant)];
-  const out = await ddb.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: index,
-      KeyConditionExpression: `${index}PK = :pk`,
-      ExpressionAttributeValues: { ':pk': partition },
-      ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor, partition),
-    }),
-  );
-  return { items: (out.Items ?? []).map((i) => normalizeTicket(i['ticket'] as Ticket)), next: encodeCursor(out.LastEvaluatedKey) };
+  const conditions: string[] = [];
+  const values: Record<string, unknown> = { ':pk': partition };
+  if (filters.missed !== undefined) {
+    conditions.push('#t.missed = :missed');
+    values[':missed'] = filters.missed;
+  }
+  if (filters.customerId) {
+    conditions.push('#t.customerId = :customer');
+    values[':customer'] = filters.customerId;
+  }
+  if (filters.number) {
+    conditions.push('#t.customerNumber = :number');
+    values[':number'] = filters.number;
+  }
+  const query = {
+    TableName: tableName,
+    IndexName: index,
+    KeyConditionExpression: `${index}PK = :pk`,
+    ExpressionAttributeValues: values,
+    ScanIndexForward: false,
+    ...(conditions.length ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: { '#t': 'ticket' } } : {}),
+  };
+  if (!conditions.length) {
+    const out = await ddb.send(new QueryCommand({ ...query, Limit: limit, ExclusiveStartKey: decodeCursor(cursor, partition) }));
+    return { items: (out.Items ?? []).map((i) => normalizeTicket(i['ticket'] as Ticket)), next: encodeCursor(out.LastEvaluatedKey) };
+  }
+  // Filtered: read on until the page is full or the read budget is spent; the cursor is the key of the
+  // last ticket returned (or the last one read), so the next page starts right after it.
+  const items: Ticket[] = [];
+  let start = decodeCursor(cursor, partition);
+  let read = 0;
+  for (;;) {
+    const out = await ddb.send(new QueryCommand({ ...query, Limit: Math.min(MAX_TICKETS_READ - read, 200), ExclusiveStartKey: start }));
+    read += out.ScannedCount ?? 0;
+    for (const item of out.Items ?? []) {
+      items.push(normalizeTicket(item['ticket'] as Ticket));
+      if (items.length === limit) {
+        const last = { PK: item['PK'], SK: item['SK'], [`${index}PK`]: item[`${index}PK`], [`${index}SK`]: item[`${index}SK`] };
+        return { items, next: encodeCursor(last) };
+      }
+    }
+    start = out.LastEvaluatedKey;
+    if (!start || read >= MAX_TICKETS_READ) return { items, next: encodeCursor(start) };
+  }
 }
 
 // ---- per call + leg markers (docs/adr/0003-ticket-rules.md) ----

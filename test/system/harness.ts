@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
+import { callIdFor } from '#shared/domain/call-id.ts';
 import { agentMessageSchema } from '#shared/events/agent-messages.ts';
 import { startTenant, type LocalInfo } from '../../local/start.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
@@ -170,4 +171,29 @@ export function openAgent(info: LocalInfo, token: string): Promise<AgentSocket> 
       }),
     );
   });
+}
+
+/** The demo tenant's ringdesk webhook secret (config/tenants/demo.json, and the helpdesk fixture). */
+export const RINGDESK_SECRET = 'demo-ringdesk-secret-0123456789';
+
+/**
+ * One call through the ringdesk webhook, event by event; events carry sequence numbers so their
+ * order is the PBX's. `id` is the call's id in ringdesk.
+ */
+export function ringdeskCall(info: LocalInfo, direction: 'inbound' | 'outbound', customer: string, line: string, secret = RINGDESK_SECRET) {
+  const raw = callIdValue();
+  let n = 0;
+  const base = direction === 'inbound' ? { direction, from: customer, to: line } : { direction, from: line, to: customer };
+  const post = async (event: string, extra: Record<string, unknown> = {}) => {
+    const res = await postRingdesk(info, { events: [{ callId: raw, event, eventId: `${raw}-${n}`, sequence: n++, ...base, ...extra }] }, secret);
+    if (res.status !== 200) throw new Error(`ringdesk webhook ${event}: ${res.status} ${await res.text()}`);
+  };
+  return {
+    id: callIdFor('ringdesk', raw),
+    ring: (ext = '101') => post('offered', { agents: [{ extension: ext }] }),
+    dial: (ext = '101') => post('created', { agent: { extension: ext } }),
+    answer: (ext?: string) => post('answered', ext ? { agent: { extension: ext } } : {}),
+    end: (endReason = 'caller_hangup') => post('ended', { endReason }),
+    record: (url: string) => post('recording_available', { recording: { url } }),
+  };
 }

@@ -4,12 +4,10 @@
 import { createServer, type Server } from 'node:http';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callIdFor } from '#shared/domain/call-id.ts';
 import type { Call } from '#shared/domain/call.ts';
 import type { Ticket } from '#shared/domain/ticket.ts';
-import { api, callIdValue, openAgent, postRingdesk, randomNumber, patchedTenantConfig, startHarness, waitFor, type Harness } from './harness.ts';
+import { api, openAgent, randomNumber, patchedTenantConfig, ringdeskCall, startHarness, waitFor, type Harness } from './harness.ts';
 
-const SECRET = 'demo-ringdesk-secret-0123456789';
 const LINE = '+74951234567';
 type List<T> = { items: T[]; next: string | null };
 
@@ -52,24 +50,7 @@ async function send<T = Ticket>(method: string, path: string, body: unknown, tok
   return { status: res.status, body: (await res.json()) as T };
 }
 
-/** One call through the ringdesk webhook; events carry sequence numbers so their order is the PBX's. */
-function pbxCall(direction: 'inbound' | 'outbound', customer: string) {
-  const raw = callIdValue();
-  let n = 0;
-  const base = direction === 'inbound' ? { direction, from: customer, to: LINE } : { direction, from: LINE, to: customer };
-  const post = async (event: string, extra: Record<string, unknown> = {}) => {
-    const res = await postRingdesk(h.info, { events: [{ callId: raw, event, eventId: `${raw}-${n}`, sequence: n++, ...base, ...extra }] }, SECRET);
-    expect(res.status).toBe(200);
-  };
-  return {
-    id: callIdFor('ringdesk', raw),
-    ring: (ext = '101') => post('offered', { agents: [{ extension: ext }] }),
-    dial: (ext = '101') => post('created', { agent: { extension: ext } }),
-    answer: (ext?: string) => post('answered', ext ? { agent: { extension: ext } } : {}),
-    end: (endReason = 'caller_hangup') => post('ended', { endReason }),
-    record: (url: string) => post('recording_available', { recording: { url } }),
-  };
-}
+const pbxCall = (direction: 'inbound' | 'outbound', customer: string) => ringdeskCall(h.info, direction, customer, LINE);
 
 async function tickets(): Promise<Ticket[]> {
   return (await api<List<Ticket>>(h.info, '/tickets?limit=200')).body.items;
@@ -352,6 +333,32 @@ describe('missed calls (M)', () => {
   });
 });
 
+describe('ticket list filters', () => {
+  it('M1, T2: GET /tickets filters by missed flag, number (any spelling) and customer, page by page', async () => {
+    const from = randomNumber();
+    const { ticket: missed } = await missedCall(from);
+    const c = await answeredCall(from);
+    const made = await send('POST', `/calls/${c.id}/ticket`, { subject: 'Second issue', summary: '' });
+    expect(made.status).toBe(201);
+    await c.end();
+    const list = async (q: string) => (await api<List<Ticket>>(h.info, `/tickets?${q}`)).body;
+    const spelled = `8 ${from.slice(2, 5)} ${from.slice(5, 8)}-${from.slice(8)}`; // the national spelling of the +7 number
+    const byNumber = await list(`number=${encodeURIComponent(spelled)}&limit=200`);
+    expect(byNumber.items.map((t) => t.id).sort()).toEqual([missed.id, made.body.id].sort());
+    expect((await list(`number=${encodeURIComponent(from)}&missed=true&limit=200`)).items.map((t) => t.id)).toEqual([missed.id]);
+    expect((await list(`number=${encodeURIComponent(from)}&missed=false&limit=200`)).items.map((t) => t.id)).toEqual([made.body.id]);
+    const customerId = made.body.customerId!;
+    expect((await list(`customerId=${customerId}&limit=200`)).items.map((t) => t.id)).toContain(made.body.id);
+    // One per page: the cursor goes on after the last ticket returned, newest first, nothing twice.
+    const page1 = await list(`number=${encodeURIComponent(from)}&limit=1`);
+    expect(page1.items.map((t) => t.id)).toEqual([made.body.id]);
+    const page2 = await list(`number=${encodeURIComponent(from)}&limit=1&cursor=${page1.next}`);
+    expect(page2.items.map((t) => t.id)).toEqual([missed.id]);
+    expect((await api(h.info, '/tickets?number=not-a-number')).status).toBe(400);
+    expect((await list('missed=true&limit=200')).items.every((t) => t.missed)).toBe(true);
+  });
+});
+
 describe('agent notifications (N)', () => {
   it('N2: an unknown number pops up with the actions; creating a ticket creates the customer from the number', async () => {
     const ws = await openAgent(h.info, anna());
@@ -380,6 +387,26 @@ describe('agent notifications (N)', () => {
     await ws.next('call_ended', (m) => (m['call'] as Call).id === c.id);
     await ws.next('ticket_updated', (m) => (m['ticket'] as Ticket).id === made.body.id && (m['ticket'] as Ticket).status === 'pending');
     await ws.close();
+  });
+
+  it('N3, M1, M2: a missed-call ticket (no assignee) is pushed to the employees its call rang at, and only to them', async () => {
+    const annaWs = await openAgent(h.info, anna());
+    const borisWs = await openAgent(h.info, boris());
+    try {
+      const from = randomNumber();
+      const first = await missedCall(from);
+      expect(first.ticket.assigneeId).toBeNull();
+      await annaWs.next('ticket_created', (m) => (m['ticket'] as Ticket).id === first.ticket.id);
+      const again = pbxCall('inbound', from);
+      await again.ring('101');
+      await again.end('no_answer_timeout');
+      await annaWs.next('ticket_updated', (m) => (m['ticket'] as Ticket).id === first.ticket.id);
+      await h.runtime.bus.idle();
+      expect(borisWs.messages.some((m) => (m['type'] === 'ticket_created' || m['type'] === 'ticket_updated') && (m['ticket'] as Ticket).id === first.ticket.id)).toBe(false);
+    } finally {
+      await annaWs.close();
+      await borisWs.close();
+    }
   });
 
   it('N4: click-to-call pushes a dialing block for the ticket; a failing PBX API gives 502', async () => {

@@ -72,13 +72,20 @@ export const getCallRoute = {
   errors: [404],
 } satisfies RouteSpec;
 
-export const ticketsQuery = pageQuery.extend({ status: z.enum(ticketStatuses).optional() });
+export const ticketsQuery = pageQuery.extend({
+  status: z.enum(ticketStatuses).optional(),
+  missed: z.enum(['true', 'false']).optional().describe('`true`: only missed-call tickets (M1); `false`: only the others'),
+  customerId: resourceId.optional().describe("Only this customer's tickets"),
+  number: z.string().trim().min(1).max(64).optional().describe("Only tickets of this customer number, any spelling"),
+});
 
 export const listTicketsRoute = {
   id: 'listTickets',
   method: 'GET',
   path: '/tickets',
-  summary: "The tenant's tickets, newest first, optionally by status, cursor-paginated",
+  summary:
+    "The tenant's tickets, newest first, optionally by status, missed flag, customer or number, cursor-paginated. " +
+    'With missed, customerId or number: one page reads at most 1,000 tickets, so it may hold fewer than `limit` while `next` is not null.',
   roles: [...readers],
   query: ticketsQuery,
   response: pageOf(ticketSchema),
