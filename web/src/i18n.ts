@@ -79,6 +79,10 @@ const en = {
   'tickets.empty': 'No tickets.',
   'tickets.more': 'Show more',
   'tickets.refresh': 'Refresh',
+  'tickets.missed': 'Missed calls',
+  'tickets.missedOnly': 'Missed only',
+  'tickets.notMissed': 'Not missed',
+  'tickets.find': 'Find',
 
   'status.open': 'Open',
   'status.pending': 'Pending',
@@ -285,6 +289,10 @@ const ru: Record<MessageKey, string> = {
   'tickets.empty': 'Обращений нет.',
   'tickets.more': 'Показать ещё',
   'tickets.refresh': 'Обновить',
+  'tickets.missed': 'Пропущенные',
+  'tickets.missedOnly': 'Только пропущенные',
+  'tickets.notMissed': 'Кроме пропущенных',
+  'tickets.find': 'Найти',
 
   'status.open': 'Открытое',
   'status.pending': 'В ожидании',

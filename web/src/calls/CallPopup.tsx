@@ -9,6 +9,7 @@ import { Link } from '../ui/router.tsx';
 import { CustomerCardView } from './CustomerCardView.tsx';
 import { CallbackButtons } from '../tasks/CallbackButtons.tsx';
 import { CustomerSearch } from './CustomerSearch.tsx';
+import { LinkTicket } from './LinkTicket.tsx';
 import type { Popup, PopupAction } from './popups.ts';
 import { TicketForm } from './TicketForm.tsx';
 
@@ -20,13 +21,13 @@ function cardOf(c: Customer): CustomerCard {
 export function CallPopup({ popup, dispatch }: { popup: Popup; dispatch(action: PopupAction): void }) {
   const { t } = useI18n();
   const { api } = useConsole();
-  const [panel, setPanel] = useState<'none' | 'search' | 'ticket'>('none');
+  const [panel, setPanel] = useState<'none' | 'search' | 'ticket' | 'link'>('none');
   const { call, customer, phase } = popup;
   const callId = call.id;
   const inbound = call.direction !== 'outbound';
   const titleId = `popup-${callId}`;
 
-  const open = (next: 'search' | 'ticket') => {
+  const open = (next: 'search' | 'ticket' | 'link') => {
     setPanel(next);
     dispatch({ kind: 'hold', callId });
     // T3: opening the create form is itself an action (an empty open ticket if nothing else is done).
@@ -49,7 +50,7 @@ export function CallPopup({ popup, dispatch }: { popup: Popup; dispatch(action: 
       {inbound && phase !== 'ringing' && <CallbackButtons number={call.from} callId={callId} />}
       {popup.ticketId ? (
         <p class="done" role="status">
-          {t('popup.ticketCreated')}. <Link href={`/tickets/${popup.ticketId}`}>{t('popup.openTicket')}</Link>
+          {t(popup.linked ? 'link.done' : 'popup.ticketCreated')}. <Link href={`/tickets/${popup.ticketId}`}>{t('popup.openTicket')}</Link>
         </p>
       ) : (
         phase !== 'ringing' && (
@@ -64,6 +65,9 @@ export function CallPopup({ popup, dispatch }: { popup: Popup; dispatch(action: 
                 <button type="button" onClick={() => open('ticket')}>
                   {t('popup.createTicket')}
                 </button>
+                <button type="button" class="secondary" onClick={() => open('link')}>
+                  {t('link.open')}
+                </button>
               </div>
             )}
             {panel === 'search' && (
@@ -73,6 +77,15 @@ export function CallPopup({ popup, dispatch }: { popup: Popup; dispatch(action: 
                   dispatch({ kind: 'linked', callId, customer: cardOf(c) });
                   setPanel('none');
                 }}
+                onCancel={() => setPanel('none')}
+              />
+            )}
+            {panel === 'link' && (
+              <LinkTicket
+                callId={callId}
+                customerId={customer?.id ?? null}
+                number={inbound ? call.from : call.to}
+                onLinked={(ticket) => dispatch({ kind: 'ticket', callId, ticketId: ticket.id, linked: true })}
                 onCancel={() => setPanel('none')}
               />
             )}

@@ -15,7 +15,11 @@ export function TicketsPage() {
   const { t, dateTime } = useI18n();
   const { api, live } = useConsole();
   const [status, setStatus] = useState<TicketStatus | ''>('');
-  const first = useAsync(() => api.get<Page<Ticket>>(`/tickets?limit=50${status ? `&status=${status}` : ''}`), [api, status]);
+  const [missed, setMissed] = useState<'' | 'true' | 'false'>('');
+  const [numberDraft, setNumberDraft] = useState('');
+  const [number, setNumber] = useState('');
+  const query = [status && `status=${status}`, missed && `missed=${missed}`, number && `number=${encodeURIComponent(number)}`].filter(Boolean).join('&');
+  const first = useAsync(() => api.get<Page<Ticket>>(`/tickets?limit=50${query ? `&${query}` : ''}`), [api, query]);
   // Further pages, appended by "show more"; a fresh first page starts over.
   const [more, setMore] = useState<Page<Ticket> | null>(null);
   useEffect(() => setMore(null), [first.data]);
@@ -25,7 +29,7 @@ export function TicketsPage() {
   const next = more ? more.next : (first.data?.next ?? null);
   const showMore = async () => {
     if (!next) return;
-    const page = await api.get<Page<Ticket>>(`/tickets?limit=50&cursor=${encodeURIComponent(next)}${status ? `&status=${status}` : ''}`);
+    const page = await api.get<Page<Ticket>>(`/tickets?limit=50&cursor=${encodeURIComponent(next)}${query ? `&${query}` : ''}`);
     setMore((m) => ({ items: [...(m?.items ?? []), ...page.items], next: page.next }));
   };
 
@@ -45,6 +49,29 @@ export function TicketsPage() {
               ))}
             </select>
           </label>
+          <label>
+            {t('tickets.missed')}
+            <select value={missed} onChange={(e) => setMissed(e.currentTarget.value as '' | 'true' | 'false')}>
+              <option value="">{t('tickets.allStatuses')}</option>
+              <option value="true">{t('tickets.missedOnly')}</option>
+              <option value="false">{t('tickets.notMissed')}</option>
+            </select>
+          </label>
+          <form
+            class="number-filter"
+            onSubmit={(e) => {
+              e.preventDefault();
+              setNumber(numberDraft.trim());
+            }}
+          >
+            <label>
+              {t('tickets.phone')}
+              <input type="search" inputMode="tel" size={14} value={numberDraft} onInput={(e) => setNumberDraft(e.currentTarget.value)} />
+            </label>
+            <button type="submit" class="secondary">
+              {t('tickets.find')}
+            </button>
+          </form>
           <button type="button" class="secondary" onClick={first.reload}>
             {t('tickets.refresh')}
           </button>
