@@ -1,6 +1,8 @@
 // `npm run screenshots`: starts the demo stack with the console, makes a few calls through the Zammad
-// webhook (a missed call, a call filed as a ticket, a call ringing now) and writes PNGs of the main
-// pages, on a laptop (1280×800) and a phone (390×844), to docs/screenshots/.
+// webhook (a missed call, a call filed as a ticket, a call ringing now) and the ringdesk one (answered
+// calls with recordings), a callback task and a due reminder, and writes PNGs of the main pages —
+// agent and supervisor — on a laptop (1280×800) and a phone (390×844), to docs/screenshots/.
+import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -21,6 +23,23 @@ async function pbx(info: LocalInfo, callId: string, from: string, steps: Record<
     });
     if (!res.ok) throw new Error(`webhook ${String(step['event'])}: ${res.status}`);
   }
+}
+
+/** An answered call with a recording through the ringdesk webhook (signed with the demo tenant's secret). */
+async function recordedCall(info: LocalInfo, raw: string, from: string, extension: string, talkSeconds: number): Promise<void> {
+  const start = Date.now() - (talkSeconds + 20) * 1000;
+  const at = (s: number) => new Date(start + s * 1000).toISOString();
+  const base = { callId: raw, direction: 'inbound', from, to: LINE };
+  const events = [
+    { ...base, event: 'offered', occurredAt: at(0), agents: [{ extension }] },
+    { ...base, event: 'answered', occurredAt: at(8), agent: { extension } },
+    { ...base, event: 'ended', occurredAt: at(8 + talkSeconds), endReason: 'caller_hangup' },
+    { ...base, event: 'recording_available', occurredAt: at(10 + talkSeconds), recording: { url: `https://rec.example/${raw}.mp3` } },
+  ].map((e, i) => ({ ...e, eventId: `${raw}-${i}`, sequence: i }));
+  const body = JSON.stringify({ events });
+  const signature = `sha256=${createHmac('sha256', 'demo-ringdesk-secret-0123456789').update(body).digest('hex')}`;
+  const res = await fetch(`${info.webhooks['ringdesk']}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ringdesk-signature': signature }, body });
+  if (!res.ok) throw new Error(`ringdesk webhook: ${res.status}`);
 }
 
 async function asAgent(info: LocalInfo, method: string, path: string, body: unknown): Promise<unknown> {
@@ -62,6 +81,10 @@ try {
     summary: 'The parcel came with a broken lid. Agreed to send a replacement; the customer keeps the damaged one.',
   });
   await pbx(info, answered, '+79035550142', [{ event: 'hangup', cause: 'normalClearing' }]);
+  // Recorded conversations for the call log and the reports, and a callback task for the tasks page.
+  await recordedCall(info, `shot-rec1-${stamp}`, '+79035550142', '102', 184);
+  await recordedCall(info, `shot-rec2-${stamp}`, '+79267770011', '101', 47);
+  await asAgent(info, 'POST', '/tasks', { number: '+79267770011', dueInMinutes: 30, requestId: `shot-task-${stamp}` });
   await until('both tickets', async () => {
     const res = await fetch(`${info.httpUrl}/tickets`, { headers: { authorization: `Bearer ${info.tokens.admin}` } });
     const { items } = (await res.json()) as { items: { status: string; missed: boolean }[] };
@@ -101,6 +124,28 @@ try {
     await page.getByRole('link', { name: 'Order 1042 arrived damaged' }).click();
     await page.getByRole('heading', { level: 1, name: 'Order 1042 arrived damaged' }).waitFor();
     await shot(page, `ticket-${device}`);
+
+    // N6: a callback task, and a reminder falling due while the agent is on the tasks page.
+    await page.getByRole('button', { name: 'Call back in 10 minutes' }).click();
+    await page.getByText(/^Reminder at /).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks' }).click();
+    await page.getByRole('heading', { name: 'Tasks' }).waitFor();
+    await runtime.scheduler.fireDue(new Date(Date.now() + 11 * 60_000));
+    await page.getByRole('alert').filter({ hasText: 'Time to call back' }).first().waitFor();
+    await page.getByRole('row').getByText('Due', { exact: true }).first().waitFor();
+    await shot(page, `tasks-${device}`);
+    await page.getByRole('button', { name: 'Log out' }).click();
+
+    // The supervisor pages (C2): the call log with recordings, the reports with their chart.
+    await page.getByRole('button', { name: 'Log in as Admin' }).click();
+    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    await page.goto(`${consoleUrl}/calls`);
+    await page.getByRole('table').getByRole('row').nth(1).waitFor();
+    await shot(page, `calls-${device}`);
+    await page.goto(`${consoleUrl}/reports`);
+    await page.locator('.chart canvas').waitFor();
+    await page.waitForTimeout(300); // uPlot draws on the next frame
+    await shot(page, `reports-${device}`);
     await page.close();
   }
 } finally {

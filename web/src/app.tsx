@@ -5,6 +5,7 @@ import { createApi } from './api/http.ts';
 import { LiveConnection } from './api/live.ts';
 import { CallLogPage } from './calllog/CallLogPage.tsx';
 import { CallPopups } from './calls/CallPopups.tsx';
+import { CustomersPage } from './customers/CustomersPage.tsx';
 import { popupsReducer } from './calls/popups.ts';
 import type { ConsoleLocale } from './i18n.ts';
 import { allowed, matchPage, type PageId } from './pages.ts';
@@ -99,6 +100,8 @@ function PageView({ id, params }: { id: PageId; params: Record<string, string> }
       return <CallLogPage />;
     case 'reports':
       return <ReportsPage />;
+    case 'customers':
+      return <CustomersPage />;
     case 'employees':
       return <EmployeesPage />;
   }

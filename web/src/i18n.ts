@@ -210,6 +210,16 @@ const en = {
   'report.withFirstResponse': 'With a first response',
   'report.closedWithRecording': 'Closed with a recording',
 
+  'customers.title': 'Customers',
+  'customers.new': 'New customer',
+  'customers.edit': 'Edit {name}',
+  'customers.editButton': 'Edit',
+  'customers.save': 'Save customer',
+  'customers.phonesHint': 'Separate several numbers with commas.',
+  'customers.searchFirst': 'Search by name, company, email or phone number.',
+  'customers.actions': 'Actions',
+  'nav.customers': 'Customers',
+
   'error.generic': 'Something went wrong: {message}',
   'error.retry': 'Try again',
 } as const;
@@ -419,6 +429,16 @@ const ru: Record<MessageKey, string> = {
   'report.incomingTickets': 'Входящие обращения',
   'report.withFirstResponse': 'С первым ответом',
   'report.closedWithRecording': 'Закрыты с записью',
+
+  'customers.title': 'Пользователи',
+  'customers.new': 'Новый пользователь',
+  'customers.edit': 'Изменить: {name}',
+  'customers.editButton': 'Изменить',
+  'customers.save': 'Сохранить',
+  'customers.phonesHint': 'Несколько номеров — через запятую.',
+  'customers.searchFirst': 'Ищите по имени, компании, email или номеру телефона.',
+  'customers.actions': 'Действия',
+  'nav.customers': 'Пользователи',
 
   'error.generic': 'Что-то пошло не так: {message}',
   'error.retry': 'Повторить',

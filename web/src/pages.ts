@@ -3,7 +3,7 @@
 import type { AccessLevel } from '#shared/domain/directory.ts';
 import type { MessageKey } from './i18n.ts';
 
-export type PageId = 'tickets' | 'ticket' | 'tasks' | 'calls' | 'reports' | 'employees';
+export type PageId = 'tickets' | 'ticket' | 'tasks' | 'calls' | 'reports' | 'customers' | 'employees';
 
 export interface PageSpec {
   id: PageId;
@@ -23,6 +23,7 @@ export const pages: readonly PageSpec[] = [
   // C2: the supervisor pages (the API allows the call log to agents too; the console keeps it for supervisors).
   { id: 'calls', path: '/calls', roles: ['analyst'], nav: 'nav.calls' },
   { id: 'reports', path: '/reports', roles: ['analyst'], nav: 'nav.reports' },
+  { id: 'customers', path: '/customers', roles: ['analyst'], nav: 'nav.customers' },
   { id: 'employees', path: '/employees', roles: ['admin'], nav: 'nav.employees' },
 ];
 
