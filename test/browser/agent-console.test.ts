@@ -380,3 +380,30 @@ describe('supervisor console', () => {
     await page.close();
   });
 });
+
+describe('supervisor console: customers', () => {
+  it('C2: a supervisor creates a customer, finds it by a number and edits it', async () => {
+    const page = await logIn('Admin');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('heading', { name: 'Customers' }).waitFor();
+    const name = `Pavel Orlov ${Date.now()}`;
+    const number = randomNumber();
+    await page.getByRole('button', { name: 'New customer' }).click();
+    const form = page.getByRole('form', { name: 'New customer' });
+    await form.getByLabel('Name').fill(name);
+    await form.getByLabel('Phones').fill(number);
+    await form.getByRole('button', { name: 'Save customer' }).click();
+    const row = page.getByRole('row').filter({ hasText: name });
+    await row.waitFor();
+    expect(await row.getByText(number).isVisible()).toBe(true);
+
+    await page.getByLabel('Search customers').fill(number.slice(-7));
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await row.getByRole('button', { name: `Edit ${name}` }).click();
+    const edit = page.getByRole('form', { name: `Edit ${name}` });
+    await edit.getByLabel('Company').fill('Lotos Ltd');
+    await edit.getByRole('button', { name: 'Save customer' }).click();
+    await row.getByText('Lotos Ltd').waitFor();
+    await page.close();
+  });
+});
