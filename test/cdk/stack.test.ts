@@ -407,7 +407,7 @@ describe('APIs', () => {
   });
 });
 
-describe('identity (S3, S6)', () => {
+describe('identity (S3)', () => {
   it('one user pool: email sign-in, no self sign-up, invitation with a temporary password, password policy, custom:employeeId, retained', () => {
     template.resourceCountIs('AWS::Cognito::UserPool', 1);
     template.hasResource('AWS::Cognito::UserPool', {

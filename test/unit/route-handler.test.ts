@@ -82,7 +82,7 @@ describe('routeHandler', () => {
     }
   });
 
-  it('S3: a machine client (client credentials, ringdesk/read) may only read: a write route is 403', async () => {
+  it('S3, S6: a machine client (client credentials, ringdesk/read) may only read: a write route is 403', async () => {
     const readRoute = { ...adminRoute, id: 'r', method: 'GET', roles: ['analyst'], body: undefined } satisfies RouteSpec;
     const writeRoute = { ...adminRoute, id: 'w', roles: ['analyst'], body: undefined } satisfies RouteSpec;
     const answer = async () => ({ statusCode: 200, body: '{}' });
