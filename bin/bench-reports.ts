@@ -51,22 +51,27 @@ const HOUR_CDF = (() => {
 
 /** One synthetic call, in start-time order (`i` of `n` over the year). */
 function syntheticCall(tenant: string, i: number, n: number, rnd: () => number, employees: string[], lines: string[]): Call {
+  const pick = (list: string[]): string => {
+    const item = list[Math.floor(rnd() * list.length)];
+    if (item === undefined) throw new Error('the bench needs at least one employee and one line');
+    return item;
+  };
   const day = Math.floor((i / n) * 365);
   const u = rnd();
   const hour = HOUR_CDF.findIndex((c) => u <= c);
   const startedMs = YEAR_START + day * DAY_MS + hour * 3_600_000 + Math.floor(rnd() * 3_600_000);
   const startedAt = new Date(startedMs).toISOString();
   const inbound = rnd() < 0.75;
-  const line = lines[Math.floor(rnd() * lines.length)]!;
+  const line = pick(lines);
   // 200,000 customer numbers, some much more frequent than others.
   const customer = `+7916${String(1_000_000 + Math.floor(rnd() ** 2 * 200_000)).padStart(7, '0')}`;
-  const first = employees[Math.floor(rnd() * employees.length)]!;
+  const first = pick(employees);
   const r = rnd();
   const outcome: Call['outcome'] = inbound ? (r < 0.72 ? 'answered' : r < 0.92 ? 'missed' : 'ivr_only') : r < 0.6 ? 'answered' : 'not_answered';
   const answered = outcome === 'answered';
   const wait = inbound ? Math.floor(rnd() * 40) : 0;
   const talk = answered ? Math.floor(rnd() * 400) : 0;
-  const transfer = answered && inbound && rnd() < 0.08 ? employees[Math.floor(rnd() * employees.length)]! : null;
+  const transfer = answered && inbound && rnd() < 0.08 ? pick(employees) : null;
   const ringAll = outcome === 'missed' && rnd() < 0.3 ? employees.slice(0, 3) : [first];
   const answeredAt = answered ? new Date(startedMs + wait * 1000).toISOString() : null;
   const endedAt = new Date(startedMs + (wait + talk + 5) * 1000).toISOString();
@@ -135,8 +140,9 @@ export async function benchReports(runtime: LocalRuntime, info: LocalInfo, opts:
   for (let i = 0; i < opts.calls; i++) {
     const call = syntheticCall(info.tenant, i, opts.calls, rnd, employees, lines);
     if (dayBucket(call.startedAt, settings.timeZone).startsWith('2025')) inYear++;
-    const isFirstFromNumber = call.direction === 'inbound' && !seen.has(call.customerNumber!);
-    if (call.direction === 'inbound') seen.add(call.customerNumber!);
+    const number = call.direction === 'inbound' ? call.customerNumber : null;
+    const isFirstFromNumber = number !== null && !seen.has(number);
+    if (number !== null) seen.add(number);
     addContribution(sums, contribution(call, { ...settings, isFirstFromNumber }));
   }
   const generateMs = performance.now() - t0;

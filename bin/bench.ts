@@ -1,4 +1,4 @@
-// `npm run bench [-- --calls 200 --rate 20 --concurrency 16 --no-synth --reports 1000000 --export 100000]`
+// `npm run bench [-- --calls 200 --rate 20 --concurrency 16 --no-synth --no-browser --reports 1000000 --export 100000]`
 // Drives simulated PBX calls through the local runtime and prints one JSON object: pop-up latency,
 // webhook throughput, DynamoDB operations per call, and the I/O floor measured in the same run.
 import { performance } from 'node:perf_hooks';
@@ -18,6 +18,11 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '16' },
     'no-synth': { type: 'boolean', default: false },
+    /** `--browser` (the default): also the pop-up time in the console in Debian's chromium; `--no-browser` skips it. */
+    browser: { type: 'boolean', default: true },
+    'no-browser': { type: 'boolean', default: false },
+    /** Calls of the browser step (one at a time). */
+    'browser-calls': { type: 'string', default: '100' },
     /** Where to synthesize the cloud assembly (default `cdk.out`); a private one keeps the bench off a running test suite's. */
     'out-dir': { type: 'string' },
     /** Reports latency over one year of that many generated calls (bin/bench-reports.ts), e.g. 1000000. */
@@ -32,6 +37,7 @@ const CALLS = Number(values.calls);
 const RATE = Number(values.rate);
 const CONCURRENCY = Number(values.concurrency);
 const LINE = '+74951234567';
+const BROWSER = values.browser && !values['no-browser'];
 
 function percentiles(samples: number[]) {
   const s = [...samples].sort((a, b) => a - b);
@@ -55,7 +61,7 @@ function agentSocket(info: LocalInfo, token: string, onFrame: (m: Record<string,
 }
 
 async function main() {
-  const { runtime, info } = await startTenant({ skipSynth: values['no-synth'], ...(values['out-dir'] ? { outDir: values['out-dir'] } : {}), tenant: 'demo', httpPort: 0, wsPort: 0, logLevel: 'ERROR', metricsDisabled: true, functionOutput: stderrSink });
+  const { runtime, info } = await startTenant({ skipSynth: values['no-synth'], ...(values['out-dir'] ? { outDir: values['out-dir'] } : {}), tenant: 'demo', httpPort: 0, wsPort: 0, logLevel: 'ERROR', metricsDisabled: true, functionOutput: stderrSink, ...(BROWSER ? { console: { port: 0 } } : {}) });
   try {
     const waiters = new Map<string, (t: number) => void>();
     const ws = await agentSocket(info, info.tokens.agents['101']!, (m) => {
@@ -129,6 +135,11 @@ async function main() {
     );
     const seconds = (performance.now() - t0) / 1000;
     await runtime.bus.idle();
+
+    // Pop-up time in the browser (webhook sent → pop-up painted) and the frame time of the same calls.
+    const browserRun = BROWSER
+      ? await (await import('./bench-browser.ts')).benchBrowserPopups(info, { calls: Number(values['browser-calls']), line: LINE, frameWaiters: waiters, post: (body) => post(info, body) })
+      : undefined;
     ws.close();
 
     const reports = values.reports ? await (await import('./bench-reports.ts')).benchReports(runtime, info, { calls: Number(values.reports) }) : undefined;
@@ -158,6 +169,7 @@ async function main() {
           ...(csvExport ? { csvExport } : {}),
           ...(scale ? { dynamodbOperationsPerCallByCustomerCount: scale } : {}),
           consoleBundle,
+          ...(browserRun ? { browserPopupMs: { browser: percentiles(browserRun.browserMs), websocketFrame: percentiles(browserRun.frameMs), measure: 'webhook sent → pop-up painted in chromium / → incoming_call frame at a Node client, same calls, one at a time' } } : {}),
           busDeadLetters: runtime.bus.deadLetters().length,
         },
         null,

@@ -36,11 +36,12 @@ let tableName = values.table;
 if (!tableName) {
   const client = new DynamoDBClient({ endpoint: dynamodbUrl, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const tables = (await client.send(new ListTablesCommand({}))).TableNames ?? [];
-  if (tables.length !== 1) {
+  const [only] = tables;
+  if (tables.length !== 1 || !only) {
     console.error(`seed-customers: ${tables.length} tables at ${dynamodbUrl} (${tables.join(', ')}): pass --table`);
     process.exit(2);
   }
-  tableName = tables[0]!;
+  tableName = only;
 }
 const count = Number(values.count);
 const started = Date.now();

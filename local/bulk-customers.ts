@@ -18,24 +18,27 @@ export interface BulkCustomersOptions {
   searchIndex?: boolean;
 }
 
-const FIRST = ['Ivan', 'Anna', 'Petr', 'Olga', 'Sergey', 'Maria', 'Dmitry', 'Elena', 'Alexey', 'Natalia', 'Pavel', 'Irina', 'Nikolai', 'Tatiana', 'Andrey', 'Yulia'];
-const LAST = ['Petrov', 'Ivanova', 'Sidorov', 'Smirnova', 'Kuznetsov', 'Popova', 'Volkov', 'Sokolova', 'Lebedev', 'Kozlova', 'Novikov', 'Morozova', 'Orlov', 'Pavlova'];
-const COMPANY = ['Romashka', 'Vector', 'Alfa Trade', 'Sever', 'Orion', 'Gorizont', 'Luch', 'Zenit', 'Polyus', 'Kristall'];
+const FIRST: readonly [string, ...string[]] = ['Ivan', 'Anna', 'Petr', 'Olga', 'Sergey', 'Maria', 'Dmitry', 'Elena', 'Alexey', 'Natalia', 'Pavel', 'Irina', 'Nikolai', 'Tatiana', 'Andrey', 'Yulia'];
+const LAST: readonly [string, ...string[]] = ['Petrov', 'Ivanova', 'Sidorov', 'Smirnova', 'Kuznetsov', 'Popova', 'Volkov', 'Sokolova', 'Lebedev', 'Kozlova', 'Novikov', 'Morozova', 'Orlov', 'Pavlova'];
+const COMPANY: readonly [string, ...string[]] = ['Romashka', 'Vector', 'Alfa Trade', 'Sever', 'Orion', 'Gorizont', 'Luch', 'Zenit', 'Polyus', 'Kristall'];
+
+/** The i-th of a fixed list, wrapping around. */
+const nth = <T>(list: readonly [T, ...T[]], i: number): T => list[i % list.length] ?? list[0];
 
 /** The n-th synthetic customer: deterministic, phone `+7985nnnnnnn` (unique for n < 10^7). */
 export function syntheticCustomer(n: number): Customer {
-  const first = FIRST[n % FIRST.length]!;
-  const last = LAST[Math.floor(n / FIRST.length) % LAST.length]!;
+  const first = nth(FIRST, n);
+  const last = nth(LAST, Math.floor(n / FIRST.length));
   return {
     id: `seed-${String(n).padStart(8, '0')}`,
     fullName: `${first} ${last} ${n.toString(36)}`,
     email: `${first.toLowerCase()}.${last.toLowerCase()}.${n}@seed.example`,
-    company: `${COMPANY[n % COMPANY.length]} ${n % 97}`,
+    company: `${nth(COMPANY, n)} ${n % 97}`,
     phones: [`+7985${String(n).padStart(7, '0')}`],
     note: n % 5 === 0 ? `synthetic customer ${n}, prefers email` : null,
     responsibleEmployeeId: null,
     createdAt: new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString(),
-    customFields: { segment: ['retail', 'wholesale', 'partner'][n % 3]!, contract: `SEED-${n}` },
+    customFields: { segment: nth(['retail', 'wholesale', 'partner'], n), contract: `SEED-${n}` },
   };
 }
 

@@ -38,7 +38,8 @@ export class IntrinsicResolver {
       'AWS::Partition': 'aws',
       'AWS::NoValue': '',
     };
-    if (id in pseudo) return pseudo[id]!;
+    const value = pseudo[id];
+    if (value !== undefined) return value;
     const m = this.model;
     const table = m.tables.find((t) => t.logicalId === id);
     if (table) return table.tableName;
@@ -112,8 +113,8 @@ export class IntrinsicResolver {
       return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
         if (name.startsWith('!')) return `\${${name.slice(1)}}`; // `${!Literal}` is the escape for a literal `${Literal}`
         if (name in vars) return String(this.resolve(vars[name]));
-        const [id, attr] = name.split('.');
-        return attr ? this.getAtt(id!, attr) : this.ref(id!);
+        const [id = '', attr] = name.split('.');
+        return attr ? this.getAtt(id, attr) : this.ref(id);
       });
     }
     if ('Fn::Select' in o) {

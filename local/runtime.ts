@@ -133,6 +133,8 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
   const busModel = model.buses[0];
   if (!httpApi || !wsApi || !table || !busModel) throw new Error(`${opts.stackName}: the template needs an HTTP API, a WebSocket API, a table and an event bus`);
   const apiIds = Object.fromEntries(model.apis.map((a) => [a.logicalId, apiIdFor(opts.stackName, a.logicalId)]));
+  const httpApiId = apiIdFor(opts.stackName, httpApi.logicalId);
+  const wsApiId = apiIdFor(opts.stackName, wsApi.logicalId);
   // Filled once the Function URLs listen, before any function (whose environment may name one) starts.
   const localFunctionUrls: Record<string, string> = {};
   const cognitoIds = cognitoIdsFor(opts.stackName, region, model.userPools);
@@ -203,7 +205,7 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
         .map((r) => String(r.Properties?.['Name'])),
       resolveTarget: (arn) => {
         const m = /^arn:aws:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/.exec(arn);
-        const id = m ? functionByName.get(m[1]!) : undefined;
+        const id = m?.[1] ? functionByName.get(m[1]) : undefined;
         return id ? (payload) => fn(id).invoke(payload) : undefined;
       },
       ...(opts.retryDelaysMs ? { retryDelaysMs: opts.retryDelaysMs } : {}),
@@ -215,7 +217,7 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
 
     const ws: WsGateway = await startWsGateway({
       port: opts.wsPort,
-      apiId: apiIds[wsApi.logicalId]!,
+      apiId: wsApiId,
       region,
       accountId,
       stage: wsApi.stageName,
@@ -230,7 +232,7 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
     started.push(ws);
     const http: HttpGateway = await startHttpGateway({
       port: opts.httpPort,
-      apiId: apiIds[httpApi.logicalId]!,
+      apiId: httpApiId,
       region,
       accountId,
       stage: httpApi.stageName,
@@ -242,7 +244,8 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
     // One port per Function URL, as each has a host of its own on AWS.
     const functionUrls: Record<string, string> = {};
     for (const [i, u] of model.functionUrls.entries()) {
-      const target = model.functions.find((f) => f.logicalId === u.functionId)!;
+      const target = model.functions.find((f) => f.logicalId === u.functionId);
+      if (!target) throw new Error(`${opts.stackName}: Function URL ${u.logicalId} names no function of the template`);
       const server = await startFunctionUrl({
         port: opts.functionUrlPort ? opts.functionUrlPort + i : 0,
         urlId: urlIdFor(opts.stackName, u.logicalId),
@@ -271,7 +274,7 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
     };
     const createFunction = (f: FunctionModel, from: AssemblyModel = model): LocalFunction => {
       const r = from === model ? resolver : new IntrinsicResolver(from, { region, accountId, stackName: opts.stackName }, apiIds, localFunctionUrls, cognitoIds);
-      const own = r.environment(f.environment, { apiBaseUrls: { [apiIds[wsApi.logicalId]!]: wsBase, [apiIds[httpApi.logicalId]!]: http.url }, cognitoUrl: cognito.url });
+      const own = r.environment(f.environment, { apiBaseUrls: { [wsApiId]: wsBase, [httpApiId]: http.url }, cognitoUrl: cognito.url });
       const env = {
         PATH: process.env['PATH'] ?? '',
         ...own,

@@ -17,16 +17,8 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export interface LocalInfo {
-  httpUrl: string;
-  wsUrl: string;
-  wsManagementUrl: string;
-  eventsUrl: string;
-  eventBusName: string;
-  /** Lambda Function URLs by function (`export-csv`: the CSV export, L4). */
-  functionUrls: Record<string, string>;
-  dynamodbUrl: string;
-  region: string;
+/** What a started tenant is reached at (written to .ringdesk/local.json): the runtime's endpoints, its tenant and logins. */
+export interface LocalInfo extends Pick<LocalRuntime, 'httpUrl' | 'wsUrl' | 'wsManagementUrl' | 'eventsUrl' | 'eventBusName' | 'functionUrls' | 'dynamodbUrl' | 'region'> {
   tenant: string;
   /** Id tokens of the seeded logins (valid for the console client's id-token lifetime, an hour). */
   tokens: LocalTokens;

@@ -60,8 +60,9 @@ export function parseUserFilter(filter: unknown): UserFilter | undefined {
   if (filter === undefined || filter === '') return undefined;
   const m = typeof filter === 'string' ? /^\s*([\w:]+)\s*(\^?=)\s*"((?:[^"\\]|\\.)*)"\s*$/.exec(filter) : null;
   if (!m) throw new AwsJsonError('InvalidParameterException', 'Error while parsing filter.');
-  if (!FILTERABLE.has(m[1]!)) throw new AwsJsonError('InvalidParameterException', `Invalid search attribute: ${m[1]}`);
-  return { attribute: m[1]!, prefix: m[2] === '^=', value: m[3]!.replace(/\\(.)/g, '$1') };
+  const [, attribute = '', operator, value = ''] = m;
+  if (!FILTERABLE.has(attribute)) throw new AwsJsonError('InvalidParameterException', `Invalid search attribute: ${attribute}`);
+  return { attribute, prefix: operator === '^=', value: value.replace(/\\(.)/g, '$1') };
 }
 
 export function matchesUserFilter(user: UserRecord, f: UserFilter, caseSensitive: boolean): boolean {

@@ -37,10 +37,11 @@ export function secretHash(clientSecret: string, username: string, clientId: str
 }
 
 function checkSecretHash(client: AppClientRecord, usernames: string[], given: string | undefined): void {
-  if (!client.ClientSecret) return;
+  const secret = client.ClientSecret;
+  if (!secret) return;
   if (given === undefined) throw notAuthorized(`Client ${client.ClientId} is configured with secret but SECRET_HASH was not received`);
   const ok = usernames.some((u) => {
-    const expected = Buffer.from(secretHash(client.ClientSecret!, u, client.ClientId));
+    const expected = Buffer.from(secretHash(secret, u, client.ClientId));
     const actual = Buffer.from(given);
     return expected.length === actual.length && timingSafeEqual(expected, actual);
   });

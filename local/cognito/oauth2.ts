@@ -22,8 +22,8 @@ function sameSecret(a: string, b: string): boolean {
 /** `Authorization: Basic base64(id:secret)` or the form's `client_id` / `client_secret`. */
 function clientCredentials(authorization: string | undefined, form: URLSearchParams): { id: string; secret: string } | undefined {
   const basic = /^Basic\s+(.+)$/i.exec(authorization ?? '');
-  if (basic) {
-    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  if (basic?.[1]) {
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     return colon < 0 ? undefined : { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
   }

@@ -34,15 +34,18 @@ export function passwordShapeViolation(password: string, field: string): string 
 
 /** A temporary password that satisfies the policy (one of each class, then random letters and digits). */
 export function temporaryPassword(policy: PasswordPolicy): string {
-  const pick = (set: string) => set[randomInt(set.length)]!;
+  const pick = (set: string) => set.charAt(randomInt(set.length));
   const lower = 'abcdefghijkmnopqrstuvwxyz';
   const upper = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
   const digits = '23456789';
   const chars = [pick(lower), pick(upper), pick(digits), pick('!#%&*+=?@^')];
   while (chars.length < Math.max(12, policy.MinimumLength)) chars.push(pick(lower + upper + digits));
+  // Fisher–Yates: the fixed classes at the front end up anywhere.
   for (let i = chars.length - 1; i > 0; i--) {
     const j = randomInt(i + 1);
-    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+    const [a = '', b = ''] = [chars[i], chars[j]];
+    chars[i] = b;
+    chars[j] = a;
   }
   return chars.join('');
 }

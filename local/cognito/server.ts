@@ -129,8 +129,8 @@ export async function startCognito(opts: LocalCognitoOptions): Promise<LocalCogn
       }
     }
     const wellKnown = /^\/([\w-]+_[0-9A-Za-z]+)\/\.well-known\/(jwks\.json|openid-configuration)$/.exec(url.pathname);
-    if (wellKnown && method === 'GET') {
-      const ps = own(state.pools, wellKnown[1]!);
+    if (wellKnown?.[1] && method === 'GET') {
+      const ps = own(state.pools, wellKnown[1]);
       if (!ps) return sendPlainJson(res, 404, { message: `User pool ${wellKnown[1]} does not exist.` });
       if (wellKnown[2] === 'jwks.json') return sendPlainJson(res, 200, jwks(ps.pool.key));
       const issuer = ctx.issuer(ps.pool.Id);

@@ -42,9 +42,8 @@ export interface SignInSession {
 
 /** Group names for `cognito:groups`: by precedence (lowest first, unset last), then name. */
 export function groupClaim(user: UserRecord, groups: Record<string, GroupRecord>): string[] {
-  return user.groups
-    .filter((g) => groups[g])
-    .sort((a, b) => (groups[a]!.Precedence ?? Number.MAX_SAFE_INTEGER) - (groups[b]!.Precedence ?? Number.MAX_SAFE_INTEGER) || a.localeCompare(b));
+  const precedence = (g: string) => groups[g]?.Precedence ?? Number.MAX_SAFE_INTEGER;
+  return user.groups.filter((g) => groups[g]).sort((a, b) => precedence(a) - precedence(b) || a.localeCompare(b));
 }
 
 const BOOLEAN_ATTRIBUTES = new Set(['email_verified', 'phone_number_verified']);

@@ -58,7 +58,10 @@ export class UserPools {
     const direct = own(ps.users, key);
     if (direct || ps.pool.UsernameAttributes.length === 0) return direct;
     return Object.values(ps.users).find(
-      (u) => u.Attributes['sub'] === name || ps.pool.UsernameAttributes.some((a) => u.Attributes[a] !== undefined && this.userKey(ps, u.Attributes[a]!) === key),
+      (u) => u.Attributes['sub'] === name || ps.pool.UsernameAttributes.some((a) => {
+        const value = u.Attributes[a];
+        return value !== undefined && this.userKey(ps, value) === key;
+      }),
     );
   }
 

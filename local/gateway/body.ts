@@ -37,6 +37,13 @@ export function queryPairs(rawQuery: string): Array<[string, string]> {
   return [...new URLSearchParams(rawQuery).entries()];
 }
 
+/** Node's `rawHeaders` (name, value, name, value, …) as pairs, names in the client's case. */
+export function headerPairs(rawHeaders: string[]): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push([rawHeaders[i] ?? '', rawHeaders[i + 1] ?? '']);
+  return pairs;
+}
+
 /** Splits a request URL into its raw path and raw query string (without `?`). */
 export function splitUrl(url: string): { rawPath: string; rawQuery: string } {
   const q = url.indexOf('?');

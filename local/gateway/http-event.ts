@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { queryPairs } from './body.ts';
+import { headerPairs, queryPairs } from './body.ts';
 import { clfTime, domainOf, domainPrefixOf, sourceIp, traceId } from './ids.ts';
 
 export interface HttpEventContext {
@@ -22,7 +22,8 @@ const TEXT_TYPES = new Set(['application/json', 'application/x-www-form-urlencod
 /** True when API Gateway would pass the body as text rather than base64. */
 export function isTextContentType(contentType: string | undefined): boolean {
   if (!contentType) return false;
-  const mime = contentType.split(';')[0]!.trim().toLowerCase();
+  const [type = ''] = contentType.split(';');
+  const mime = type.trim().toLowerCase();
   return mime.startsWith('text/') || TEXT_TYPES.has(mime) || mime.endsWith('+json') || mime.endsWith('+xml');
 }
 
@@ -45,10 +46,8 @@ function encodeBody(body: Buffer, contentType: string | undefined): { body?: str
 function collectHeaders(req: IncomingMessage): { headers: Record<string, string>; cookies: string[] } {
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
-    const value = raw[i + 1]!;
+  for (const [rawName, value] of headerPairs(req.rawHeaders)) {
+    const name = rawName.toLowerCase();
     if (name === 'cookie') {
       cookies.push(...value.split(';').map((c) => c.trim()).filter(Boolean));
       continue;

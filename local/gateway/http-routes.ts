@@ -35,8 +35,7 @@ export function compileRoute<T>(routeKey: string, target: T): CompiledRoute<T> {
 
 function matchSegments(segments: Segment[], parts: string[]): Record<string, string> | null {
   const params: Record<string, string> = {};
-  for (let i = 0; i < segments.length; i++) {
-    const seg = segments[i]!;
+  for (const [i, seg] of segments.entries()) {
     const part = parts[i];
     if (seg.kind === 'greedy') {
       const rest = parts.slice(i);
@@ -54,15 +53,16 @@ function matchSegments(segments: Segment[], parts: string[]): Record<string, str
   return parts.length === segments.length ? params : null;
 }
 
-const RANK = { literal: 2, param: 1, greedy: 0 } as const;
+/** How specific a segment is; `none` (the route is shorter) ranks below all. */
+const RANK = { literal: 2, param: 1, greedy: 0, none: -1 } as const;
 
 /** Negative when `a` is more specific than `b`: literal > {param} > {greedy+}, then method > ANY. */
 function compareSpecificity<T>(a: CompiledRoute<T>, b: CompiledRoute<T>): number {
   const sa = a.segments ?? [];
   const sb = b.segments ?? [];
   for (let i = 0; i < Math.max(sa.length, sb.length); i++) {
-    const ra = sa[i] ? RANK[sa[i]!.kind] : -1;
-    const rb = sb[i] ? RANK[sb[i]!.kind] : -1;
+    const ra = RANK[sa[i]?.kind ?? 'none'];
+    const rb = RANK[sb[i]?.kind ?? 'none'];
     if (ra !== rb) return rb - ra;
   }
   return (a.method === 'ANY' ? 1 : 0) - (b.method === 'ANY' ? 1 : 0);

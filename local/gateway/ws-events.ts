@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { queryPairs } from './body.ts';
+import { headerPairs, queryPairs } from './body.ts';
 import { awsId, clfTime, traceId } from './ids.ts';
 
 /** What the gateway knows about one WebSocket connection. */
@@ -46,9 +46,7 @@ function requestContext(api: WsApiInfo, conn: ConnectionInfo, routeKey: string, 
 function headerMaps(rawHeaders: string[]) {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
-    const value = rawHeaders[i + 1]!;
+  for (const [name, value] of headerPairs(rawHeaders)) {
     headers[name] = value;
     multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
   }

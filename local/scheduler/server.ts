@@ -149,7 +149,7 @@ export async function startScheduler(opts: LocalSchedulerOptions): Promise<Local
         lastError = err;
       }
       if (attempts > maxRetries) break;
-      const delay = retryDelaysMs[Math.min(attempts - 1, retryDelaysMs.length - 1)]!;
+      const delay = retryDelaysMs[Math.min(attempts - 1, retryDelaysMs.length - 1)] ?? 0;
       if (Date.now() + delay - firstTry > maxAgeMs) break;
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => {
@@ -213,8 +213,8 @@ export async function startScheduler(opts: LocalSchedulerOptions): Promise<Local
       return send(res, 404, { Message: `no local admin route ${method} ${url.pathname}` });
     }
     const m = /^\/schedules\/([^/]+)$/.exec(url.pathname);
-    if (!m) throw new SchedulerError('ValidationException', `The local scheduler does not support ${method} ${url.pathname}.`);
-    const name = decodeURIComponent(m[1]!);
+    if (!m?.[1]) throw new SchedulerError('ValidationException', `The local scheduler does not support ${method} ${url.pathname}.`);
+    const name = decodeURIComponent(m[1]);
     const group = url.searchParams.get('groupName');
     if (method === 'POST') {
       let body: Record<string, unknown>;
