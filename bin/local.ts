@@ -69,6 +69,8 @@ try {
       `  DynamoDB Local  ${info.dynamodbUrl}`,
       ...Object.entries(info.functionUrls).map(([fn, u]) => `  function URL    ${u} (${fn})`),
       ...Object.entries(info.webhooks).map(([p, u]) => `  webhook ${p.padEnd(9)}${u}`),
+      `  Cognito         ${info.cognito.endpoint} (user pool ${info.cognito.userPoolId}, console client ${info.cognito.clientId})`,
+      ...info.logins.map((l) => `  login           ${l.email} / ${l.password} (${l.role}, ${l.name})`),
       `  admin token     ${info.tokens.admin}`,
       ...Object.entries(info.tokens.agents).map(([ext, t]) => `  agent ${ext} token ${t}`),
       `  dead letters    npm run dead-letters / npm run replay-dead-letters${values.persist ? `; also appended to ${join(values.persist, DEAD_LETTER_FILE)}` : ''}`,

@@ -1,17 +1,19 @@
 // REQUEST authorizer of the WebSocket API's `$connect` route (identity source
-// `route.request.querystring.token`): a valid token of this stack's tenant yields an Allow policy
+// `route.request.querystring.token`): a valid token of this stack's user pool yields an Allow policy
 // and the principal as context; anything else is `Unauthorized` (API Gateway answers 401).
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { lambdaHandler } from '#shared/adapters/handler.ts';
 import { logger } from '#shared/adapters/logger.ts';
-import { verifyToken, type Principal } from '#shared/http/auth.ts';
+import { createTokenVerifier, identityFromEnv, type Principal } from '#shared/http/auth.ts';
 import type { WsAuthorizerContext } from '#shared/http/ws-auth.ts';
-import { tenantConfig, tenantId } from '#shared/tenant.ts';
+import { tenantId } from '#shared/tenant.ts';
+
+const verify = createTokenVerifier(identityFromEnv(), tenantId);
 
 export const handler = lambdaHandler(async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   let principal: Principal;
   try {
-    principal = await verifyToken(event.queryStringParameters?.['token'] ?? undefined, tenantConfig.authSecret, tenantId);
+    principal = await verify(event.queryStringParameters?.['token'] ?? undefined);
   } catch {
     logger.info('websocket connect denied', { connectionId: event.requestContext.connectionId });
     // The exact message API Gateway turns into 401 (any other error is a 500).

@@ -16,6 +16,7 @@ import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { TenantConfig } from '#shared/config.ts';
+import type { Identity } from './features/identity.ts';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -122,6 +123,15 @@ export class AppFunction extends NodejsFunction {
     this.addEnvironment('SCHEDULER_ROLE_ARN', role.roleArn);
     this.addEnvironment('TASK_TARGET_ARN', target.functionArn);
     this.addEnvironment('TASK_TARGET_DLQ_ARN', deadLetterQueue.queueArn);
+    return this;
+  }
+
+  /** What shared/http/auth.ts verifies bearer tokens against: the pool's issuer and its two app clients. */
+  bindIdentity(identity: Identity): this {
+    this.addEnvironment('COGNITO_ISSUER', identity.issuer);
+    this.addEnvironment('COGNITO_USER_POOL_ID', identity.userPool.userPoolId);
+    this.addEnvironment('COGNITO_CONSOLE_CLIENT_ID', identity.consoleClient.userPoolClientId);
+    this.addEnvironment('COGNITO_MACHINE_CLIENT_ID', identity.machineClient.userPoolClientId);
     return this;
   }
 

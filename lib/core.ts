@@ -1,10 +1,11 @@
-// Shared resources every feature plugs into: the single table, the tenant's bus and both APIs.
+// Shared resources every feature plugs into: the single table, the tenant's bus, both APIs and the user pool.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { CorsHttpMethod, HttpApi, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import type { TenantConfig } from '#shared/config.ts';
+import { Identity } from './features/identity.ts';
 
 export interface CoreProps {
   tenant: string;
@@ -22,6 +23,8 @@ export class Core extends Construct {
   readonly httpApi: HttpApi;
   readonly webSocketApi: WebSocketApi;
   readonly webSocketStage: WebSocketStage;
+  /** The tenant's user pool: every function that checks a bearer token binds it (bindIdentity). */
+  readonly identity: Identity;
 
   constructor(scope: Construct, id: string, { tenant }: CoreProps) {
     super(scope, id);
@@ -66,5 +69,7 @@ export class Core extends Construct {
       stageName: 'live',
       autoDeploy: true,
     });
+
+    this.identity = new Identity(this, 'Identity', { tenant });
   }
 }

@@ -71,6 +71,14 @@ export interface FunctionUrlModel {
   invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
   cors: CorsConfig | null;
 }
+/** A Cognito user pool (`AWS::Cognito::UserPool`) with the clients, groups and resource servers that name it; properties as in the template, intrinsics unresolved. */
+export interface UserPoolModel {
+  logicalId: string;
+  properties: Record<string, Json>;
+  clients: { logicalId: string; properties: Record<string, Json> }[];
+  groups: { logicalId: string; properties: Record<string, Json> }[];
+  resourceServers: { logicalId: string; properties: Record<string, Json> }[];
+}
 export interface AssemblyModel {
   template: Template;
   stackName: string;
@@ -81,6 +89,7 @@ export interface AssemblyModel {
   rules: RuleModel[];
   queues: { logicalId: string; name: string }[];
   functionUrls: FunctionUrlModel[];
+  userPools: UserPoolModel[];
 }
 
 const refOf = (v: Json): string | null => (v && typeof v === 'object' && 'Ref' in v ? String((v as { Ref: string }).Ref) : null);
@@ -216,5 +225,17 @@ export function readAssembly(outDir: string, stackName: string): AssemblyModel {
     return { logicalId: id, functionId, invokeMode: mode, cors };
   });
 
-  return { template, stackName, tables, functions, apis, buses, rules, queues, functionUrls };
+  const ofPool = (t: string, poolId: string) =>
+    ofType(t)
+      .filter(([, r]) => refOf(props(r)['UserPoolId']) === poolId)
+      .map(([id, r]) => ({ logicalId: id, properties: props(r) }));
+  const userPools: UserPoolModel[] = ofType('AWS::Cognito::UserPool').map(([id, r]) => ({
+    logicalId: id,
+    properties: props(r),
+    clients: ofPool('AWS::Cognito::UserPoolClient', id),
+    groups: ofPool('AWS::Cognito::UserPoolGroup', id),
+    resourceServers: ofPool('AWS::Cognito::UserPoolResourceServer', id),
+  }));
+
+  return { template, stackName, tables, functions, apis, buses, rules, queues, functionUrls, userPools };
 }

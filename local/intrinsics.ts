@@ -4,6 +4,8 @@ import type { AssemblyModel, LocalEnvironment } from './cloud-assembly.ts';
 export interface LocalEndpoints {
   /** Local API id → base URL that stands for `https://{id}.execute-api.{region}.amazonaws.com`. */
   apiBaseUrls: Record<string, string>;
+  /** The local Cognito that stands for `https://cognito-idp.{region}.amazonaws.com` (issuer URLs). */
+  cognitoUrl?: string;
 }
 
 type Json = unknown;
@@ -21,6 +23,8 @@ export class IntrinsicResolver {
      * time: the runtime fills it once the URLs listen, before it creates any function.
      */
     private readonly functionUrls: Record<string, string> = {},
+    /** Cognito user pool and app client logical id → its id in the local Cognito. */
+    private readonly cognitoIds: Record<string, string> = {},
   ) {
     this.apiIds = apiIds;
   }
@@ -44,7 +48,10 @@ export class IntrinsicResolver {
     const fn = m.functions.find((f) => f.logicalId === id);
     if (fn) return fn.functionName;
     if (this.apiIds[id]) return this.apiIds[id];
+    if (this.cognitoIds[id]) return this.cognitoIds[id];
     const res = m.template.Resources[id];
+    // A resource server's Ref is its identifier (the prefix of its scopes).
+    if (res?.Type === 'AWS::Cognito::UserPoolResourceServer') return String(res.Properties?.['Identifier']);
     if (res?.Type === 'AWS::ApiGatewayV2::Stage') return String(res.Properties?.['StageName']);
     const queue = m.queues.find((q) => q.logicalId === id);
     if (queue) return `https://sqs.${this.env.region}.amazonaws.com/${this.env.accountId}/${queue.name}`;
@@ -66,6 +73,11 @@ export class IntrinsicResolver {
         case 'AWS::SQS::Queue':
           return `arn:aws:sqs:${region}:${accountId}:${this.model.queues.find((q) => q.logicalId === id)?.name ?? id}`;
       }
+    }
+    if (type === 'AWS::Cognito::UserPool') {
+      if (attr === 'Arn') return `arn:aws:cognito-idp:${region}:${accountId}:userpool/${name}`;
+      if (attr === 'ProviderURL' || attr === 'ProviderName') return `cognito-idp.${region}.amazonaws.com/${name}`;
+      if (attr === 'UserPoolId') return name;
     }
     if (type === 'AWS::Lambda::Url') {
       const url = this.model.functionUrls.find((u) => u.logicalId === id);
@@ -124,6 +136,7 @@ export class IntrinsicResolver {
       for (const [apiId, base] of Object.entries(endpoints.apiBaseUrls)) {
         value = value.replace(new RegExp(`^https://${apiId}\\.execute-api\\.[a-z0-9-]+\\.amazonaws\\.com`), base);
       }
+      if (endpoints.cognitoUrl) value = value.replace(/^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com/, endpoints.cognitoUrl);
       out[k] = value;
     }
     return out;

@@ -1,7 +1,8 @@
 // The local runtime: everything a deployed tenant stack is, on one machine, built from the cloud
 // assembly. Functions run unmodified; only their SDK endpoints point at the local services.
 import { createHash } from 'node:crypto';
-import type { AssemblyModel, FunctionModel } from './cloud-assembly.ts';
+import { join } from 'node:path';
+import type { AssemblyModel, FunctionModel, UserPoolModel } from './cloud-assembly.ts';
 import { readAssembly } from './cloud-assembly.ts';
 import { createTables, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startEventBus, type LocalEventBus } from './eventbridge/bus.ts';
@@ -10,6 +11,7 @@ import { startHttpGateway, type HttpGateway } from './http-gateway.ts';
 import { IntrinsicResolver } from './intrinsics.ts';
 import { LocalFunction } from './lambda-pool.ts';
 import type { LogSink } from './log-lines.ts';
+import { startCognito, type LocalCognito, type UserPoolSeed } from './cognito/server.ts';
 import { startScheduler, type LocalScheduler } from './scheduler/server.ts';
 import { startWsGateway, type WsGateway } from './ws-gateway.ts';
 
@@ -25,6 +27,10 @@ export interface RuntimeOptions {
   schedulerPort?: number;
   /** The scheduler's clock (e.g. shifted forward in tests); default the wall clock. */
   schedulerClock?: () => Date;
+  /** Port of the local Cognito (default: any free port). */
+  cognitoPort?: number;
+  /** The local Cognito's clock (token times; e.g. shifted back in tests to mint an expired token); default the wall clock. */
+  cognitoClock?: () => Date;
   /** Fire due one-time schedules on a timer (default true); tests may set false and call `scheduler.fireDue(now)`. */
   schedulerAutoFire?: boolean;
   persistDir?: string;
@@ -59,6 +65,10 @@ export interface LocalRuntime {
   /** Local EventBridge Scheduler (`AWS_ENDPOINT_URL_SCHEDULER`); `fireDue(now)` fires what is due. */
   scheduler: LocalScheduler;
   schedulerUrl: string;
+  /** Local Cognito (`AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`) serving the template's user pools. */
+  cognito: LocalCognito;
+  /** The template's user pools with their local ids, and their app clients by `ClientName`. */
+  userPools: LocalUserPool[];
   functions: Map<string, LocalFunction>;
   /** Environment every function gets on top of its own (SDK endpoints, region, credentials). */
   awsEnv: Record<string, string>;
@@ -67,6 +77,40 @@ export interface LocalRuntime {
   /** A new (not yet warm) sandbox pool for `f` of `from` (default: the started model), wired to this runtime's services. */
   createFunction(f: FunctionModel, from?: AssemblyModel): LocalFunction;
   stop(): Promise<void>;
+}
+
+export interface LocalUserPool {
+  logicalId: string;
+  id: string;
+  clients: Record<string, string>;
+}
+
+/** Stable AWS-like ids (`{region}_` and 9 alphanumerics for a pool, 26 lowercase alphanumerics for a client). */
+function cognitoIdsFor(stackName: string, region: string, pools: UserPoolModel[]): Record<string, string> {
+  const hash = (id: string) => createHash('sha256').update(`${stackName}/${id}/cognito`).digest('base64').replace(/[^A-Za-z0-9]/g, '');
+  const ids: Record<string, string> = {};
+  for (const p of pools) {
+    ids[p.logicalId] = `${region}_${hash(p.logicalId).slice(0, 9)}`;
+    for (const c of p.clients) ids[c.logicalId] = createHash('sha256').update(`${stackName}/${c.logicalId}/cognito`).digest('hex').slice(0, 26);
+  }
+  return ids;
+}
+
+/** CloudFormation properties → the stand-in's CreateUserPool / CreateUserPoolClient / CreateGroup / CreateResourceServer fields. */
+function userPoolSeed(p: UserPoolModel, ids: Record<string, string>, resolve: (v: unknown) => unknown, stackName: string): UserPoolSeed {
+  const fields = (props: Record<string, unknown>) => {
+    const { UserPoolId: _pool, ...rest } = resolve(props) as Record<string, unknown>;
+    return rest;
+  };
+  const { UserPoolName, ...pool } = fields(p.properties);
+  return {
+    ...pool,
+    Id: ids[p.logicalId]!,
+    PoolName: typeof UserPoolName === 'string' ? UserPoolName : `${stackName}-${p.logicalId}`,
+    ResourceServers: p.resourceServers.map((r) => fields(r.properties) as NonNullable<UserPoolSeed['ResourceServers']>[number]),
+    Clients: p.clients.map((c) => ({ ...(fields(c.properties) as { ClientName: string }), ClientId: ids[c.logicalId]! })),
+    Groups: p.groups.map((g) => fields(g.properties) as NonNullable<UserPoolSeed['Groups']>[number]),
+  };
 }
 
 /** Function URL ids look like AWS's (32 lowercase alphanumerics) and stay stable across restarts. */
@@ -93,7 +137,8 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
   const wsApiId = apiIdFor(opts.stackName, wsApi.logicalId);
   // Filled once the Function URLs listen, before any function (whose environment may name one) starts.
   const localFunctionUrls: Record<string, string> = {};
-  const resolver = new IntrinsicResolver(model, { region, accountId, stackName: opts.stackName }, apiIds, localFunctionUrls);
+  const cognitoIds = cognitoIdsFor(opts.stackName, region, model.userPools);
+  const resolver = new IntrinsicResolver(model, { region, accountId, stackName: opts.stackName }, apiIds, localFunctionUrls, cognitoIds);
 
   const started: { close(): Promise<void> }[] = [];
   const functions = new Map<string, LocalFunction>();
@@ -108,6 +153,21 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
     await createTables(dynamo.directEndpoint, model.tables);
     // Closed in reverse: gateways first (their $disconnect calls still reach live functions), DynamoDB last.
     started.push({ close: async () => void (await Promise.all([...functions.values()].map((f) => f.close()))) });
+
+    const cognito = await startCognito({
+      port: opts.cognitoPort ?? 0,
+      region,
+      account: accountId,
+      pools: model.userPools.map((p) => userPoolSeed(p, cognitoIds, (v) => resolver.resolve(v), opts.stackName)),
+      ...(opts.persistDir ? { stateFile: join(opts.persistDir, 'cognito.json') } : {}),
+      ...(opts.cognitoClock ? { clock: opts.cognitoClock } : {}),
+    });
+    started.push(cognito);
+    const userPools: LocalUserPool[] = model.userPools.map((p) => ({
+      logicalId: p.logicalId,
+      id: cognitoIds[p.logicalId]!,
+      clients: Object.fromEntries(p.clients.map((c) => [String(c.properties['ClientName'] ?? c.logicalId), cognitoIds[c.logicalId]!])),
+    }));
 
     const busNames = Object.fromEntries(model.buses.map((b) => [b.logicalId, b.name]));
     const bus = await startEventBus({
@@ -207,13 +267,14 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
       AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
       TZ: 'UTC',
       // Deployed functions run on nodejs22.x; the SDK's notice about a local Node 20 is noise here.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     const createFunction = (f: FunctionModel, from: AssemblyModel = model): LocalFunction => {
-      const r = from === model ? resolver : new IntrinsicResolver(from, { region, accountId, stackName: opts.stackName }, apiIds, localFunctionUrls);
-      const own = r.environment(f.environment, { apiBaseUrls: { [wsApiId]: wsBase, [httpApiId]: http.url } });
+      const r = from === model ? resolver : new IntrinsicResolver(from, { region, accountId, stackName: opts.stackName }, apiIds, localFunctionUrls, cognitoIds);
+      const own = r.environment(f.environment, { apiBaseUrls: { [wsApiId]: wsBase, [httpApiId]: http.url }, cognitoUrl: cognito.url });
       const env = {
         PATH: process.env['PATH'] ?? '',
         ...own,
@@ -250,6 +311,8 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
       bus,
       scheduler,
       schedulerUrl: scheduler.url,
+      cognito,
+      userPools,
       functions,
       awsEnv,
       outDir: opts.outDir,

@@ -1,7 +1,8 @@
-// Demo data and tokens for the local runtime. Writes through the same repositories the functions use.
+// Demo data and logins for the local runtime. Writes through the same repositories the functions
+// use; people are users of the stack's Cognito user pool, signed in as the console signs in.
 import type { TenantConfig } from '#shared/config.ts';
 import type { Customer, Employee } from '#shared/domain/directory.ts';
-import { issueToken } from '#shared/http/auth.ts';
+import { cognitoClient, ensureLogin, LOCAL_PASSWORD, type LocalCognitoInfo, type Login, signIn } from './logins.ts';
 
 export const demoEmployees: Employee[] = [
   { id: 'emp-101', extension: '101', fullName: 'Anna Smirnova', email: 'anna@demo.example', sipAccounts: ['anna'], phones: [], accessLevel: 'agent', active: true },
@@ -26,8 +27,23 @@ export interface LocalTokens {
   agents: Record<string, string>;
 }
 
-/** Seeds the demo tenant (idempotent) and returns tokens: one admin, one per employee by extension. */
-export async function seedTenant(config: TenantConfig, env: { tableName: string; dynamodbUrl: string; region: string }): Promise<LocalTokens> {
+/** The tenant's seeded logins: each demo employee with an email, and one admin (employee id `admin`). */
+export function seedLogins(tenant: string): Login[] {
+  const employees = tenant === 'demo' ? demoEmployees : [];
+  return [
+    ...employees.flatMap((e) => (e.email ? [{ email: e.email, password: LOCAL_PASSWORD, role: e.accessLevel, name: e.fullName, employeeId: e.id }] : [])),
+    { email: `admin@${tenant}.example`, password: LOCAL_PASSWORD, role: 'admin', name: 'Admin', employeeId: 'admin' },
+  ];
+}
+
+/**
+ * Seeds the demo tenant (idempotent) and its logins, signs each in and returns their id tokens:
+ * one admin, one per employee by extension.
+ */
+export async function seedTenant(
+  config: TenantConfig,
+  env: { tableName: string; dynamodbUrl: string; region: string; cognito: LocalCognitoInfo },
+): Promise<{ tokens: LocalTokens; logins: Login[] }> {
   // The repositories read their table and endpoint once at import, as in a function.
   process.env['TABLE_NAME'] = env.tableName;
   process.env['AWS_ENDPOINT_URL_DYNAMODB'] = env.dynamodbUrl;
@@ -39,8 +55,18 @@ export async function seedTenant(config: TenantConfig, env: { tableName: string;
   const employees = config.tenant === 'demo' ? demoEmployees : [];
   for (const e of employees) await putEmployee(config.tenant, e);
   if (config.tenant === 'demo') for (const c of demoCustomers) await putCustomer(config.tenant, c);
+
+  const client = cognitoClient(env.cognito);
+  const logins = seedLogins(config.tenant);
   const agents: Record<string, string> = {};
-  for (const e of employees) agents[e.extension] = await issueToken({ tenant: config.tenant, employeeId: e.id, role: e.accessLevel }, config.authSecret);
-  const admin = await issueToken({ tenant: config.tenant, employeeId: 'admin', role: 'admin' }, config.authSecret);
-  return { admin, agents };
+  let admin = '';
+  for (const login of logins) {
+    await ensureLogin(client, env.cognito.userPoolId, login);
+    const { idToken } = await signIn(client, env.cognito.clientId, login.email, login.password);
+    const extension = employees.find((e) => e.id === login.employeeId)?.extension;
+    if (extension) agents[extension] = idToken;
+    if (login.employeeId === 'admin') admin = idToken;
+  }
+  client.destroy();
+  return { tokens: { admin, agents }, logins };
 }

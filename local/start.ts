@@ -9,6 +9,7 @@ import type { ConsoleConfig, DemoLogin } from '#shared/console-config.ts';
 import { ensureConsoleBuilt, WEB_DIST } from './console-build.ts';
 import { startConsoleServer } from './console-server.ts';
 import { startLocalRuntime, type LocalRuntime, type RuntimeOptions } from './runtime.ts';
+import type { LocalCognitoInfo, Login } from './logins.ts';
 import { demoEmployees, seedTenant, type LocalTokens } from './seed.ts';
 
 // The local tools run on Node ≥ 20.19; functions on AWS run nodejs22.x. Silence the SDK's Node 20 notice.
@@ -19,7 +20,12 @@ export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..'
 /** What a started tenant is reached at (written to .ringdesk/local.json): the runtime's endpoints, its tenant and logins. */
 export interface LocalInfo extends Pick<LocalRuntime, 'httpUrl' | 'wsUrl' | 'wsManagementUrl' | 'eventsUrl' | 'eventBusName' | 'functionUrls' | 'dynamodbUrl' | 'region'> {
   tenant: string;
+  /** Id tokens of the seeded logins (valid for the console client's id-token lifetime, an hour). */
   tokens: LocalTokens;
+  /** The tenant's user pool in the local Cognito. */
+  cognito: LocalCognitoInfo;
+  /** The seeded people and their passwords (local only). */
+  logins: Omit<Login, 'employeeId'>[];
   webhooks: Record<string, string>;
   /** The agent console (web/), when started with `console`. */
   consoleUrl?: string;
@@ -80,6 +86,15 @@ export function consoleConfigOf(info: Pick<LocalInfo, 'httpUrl' | 'wsUrl' | 'tok
   return { apiUrl: info.httpUrl, wsUrl: info.wsUrl, tenant: config.tenant, locale: config.locale, auth: { mode: 'demo', logins } };
 }
 
+/** The stack's user pool as the local Cognito serves it: its console and integrations clients (lib/features/identity.ts). */
+function cognitoInfoOf(runtime: LocalRuntime): LocalCognitoInfo {
+  const pool = runtime.userPools[0];
+  const clientId = pool?.clients['console'];
+  const machineClientId = pool?.clients['integrations'];
+  if (!pool || !clientId || !machineClientId) throw new Error(`${runtime.stackName}: the template needs a user pool with the app clients "console" and "integrations"`);
+  return { endpoint: runtime.cognito.url, region: runtime.region, userPoolId: pool.id, clientId, issuer: runtime.cognito.issuer(pool.id), machineClientId };
+}
+
 function webhookUrls(httpUrl: string, config: TenantConfig): Record<string, string> {
   const base = `${httpUrl}/webhooks/${config.tenant}`;
   const urls: Record<string, string> = {};
@@ -106,7 +121,8 @@ export async function startTenant(opts: StartOptions = {}): Promise<{ runtime: L
   const runtime = await startLocalRuntime({ httpPort: 3000, wsPort: 3001, ...opts, functionUrlPort, outDir, stackName });
   try {
     const config = tenantConfigOf(runtime);
-    const tokens = await seedTenant(config, { tableName: runtime.tableName, dynamodbUrl: runtime.dynamo.directEndpoint, region: runtime.region });
+    const cognito = cognitoInfoOf(runtime);
+    const { tokens, logins } = await seedTenant(config, { tableName: runtime.tableName, dynamodbUrl: runtime.dynamo.directEndpoint, region: runtime.region, cognito });
     const info: LocalInfo = {
       httpUrl: runtime.httpUrl,
       wsUrl: runtime.wsUrl,
@@ -118,6 +134,8 @@ export async function startTenant(opts: StartOptions = {}): Promise<{ runtime: L
       region: runtime.region,
       tenant: config.tenant,
       tokens,
+      cognito,
+      logins: logins.map(({ employeeId: _id, ...login }) => login),
       webhooks: webhookUrls(runtime.httpUrl, config),
     };
     if (opts.console) {

@@ -21,7 +21,7 @@ export class AgentConnections extends Construct {
   constructor(scope: Construct, id: string, { core, config }: FeatureProps) {
     super(scope, id);
     // Verifies the token before $connect runs; a missing token is refused by API Gateway itself.
-    const authorize = new AppFunction(this, 'ws-authorize').bindTenant(config);
+    const authorize = new AppFunction(this, 'ws-authorize').bindIdentity(core.identity).bindTenant(config);
     const authorizer = new WebSocketLambdaAuthorizer('WsAuthorizer', authorize, {
       identitySource: [WS_TOKEN_IDENTITY_SOURCE],
     });

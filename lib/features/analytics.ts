@@ -33,7 +33,7 @@ export class Analytics extends Construct {
     });
 
     const reportFunction = (name: keyof Analytics['reportFunctions'], path: string) => {
-      const fn = new AppFunction(this, name).bindTable(core.table, 'RO').bindTenant(config);
+      const fn = new AppFunction(this, name).bindTable(core.table, 'RO').bindIdentity(core.identity).bindTenant(config);
       const integration = new HttpLambdaIntegration(`${pascalCase(name)}Integration`, fn, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
       core.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration });
       return fn;

@@ -24,7 +24,7 @@ export class Directory extends Construct {
   constructor(scope: Construct, id: string, { core, config }: FeatureProps) {
     super(scope, id);
     for (const { name, access, routes } of functions) {
-      const fn = new AppFunction(this, name).bindTable(core.table, access).bindTenant(config);
+      const fn = new AppFunction(this, name).bindTable(core.table, access).bindIdentity(core.identity).bindTenant(config);
       const integration = new HttpLambdaIntegration(`${pascalCase(name)}Integration`, fn, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
       for (const route of routes) core.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
       this.functions[name] = fn;

@@ -20,6 +20,7 @@ export class Exports extends Construct {
       timeout: Duration.minutes(5),
     })
       .bindTable(core.table, 'RO')
+      .bindIdentity(core.identity)
       .bindTenant(config);
     this.url = this.exportCsv.addFunctionUrl({
       // The handler checks the export token or bearer token itself (IAM auth would need SigV4 on a download link).

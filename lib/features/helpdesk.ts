@@ -20,7 +20,7 @@ export class Helpdesk extends Construct {
     super(scope, id);
     for (const { name, routes } of functions) {
       // RW table, the bus (ticket events) and the WebSocket (agent_action / call_dialing pushes).
-      const fn = new AppFunction(this, name).bindTable(core.table, 'RW').bindBus(core.bus).bindWebSocket(core.webSocketStage).bindTenant(config);
+      const fn = new AppFunction(this, name).bindTable(core.table, 'RW').bindBus(core.bus).bindWebSocket(core.webSocketStage).bindIdentity(core.identity).bindTenant(config);
       const integration = new HttpLambdaIntegration(`${pascalCase(name)}Integration`, fn, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
       for (const route of routes) core.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
       this.functions[name] = fn;

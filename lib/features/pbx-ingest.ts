@@ -27,7 +27,7 @@ export class PbxIngest extends Construct {
       core.httpApi.addRoutes({ path, methods, integration });
     }
     // Admins re-derive a call from its archived raw deliveries with the current adapters.
-    this.rebuildCall = new AppFunction(this, 'rebuild-call').bindTable(core.table, 'RW').bindBus(core.bus).bindTenant(config);
+    this.rebuildCall = new AppFunction(this, 'rebuild-call').bindTable(core.table, 'RW').bindBus(core.bus).bindIdentity(core.identity).bindTenant(config);
     core.httpApi.addRoutes({
       path: rebuildCallRoute.path,
       methods: [HttpMethod[rebuildCallRoute.method]],

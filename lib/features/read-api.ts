@@ -21,7 +21,7 @@ export class ReadApi extends Construct {
     super(scope, id);
     const functions: Partial<Record<string, AppFunction>> = {};
     for (const { name, path } of routes) {
-      const fn = new AppFunction(this, name).bindTable(core.table, 'RO').bindTenant(config);
+      const fn = new AppFunction(this, name).bindTable(core.table, 'RO').bindIdentity(core.identity).bindTenant(config);
       const integration = new HttpLambdaIntegration(`${pascalCase(name)}Integration`, fn, {
         payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
       });

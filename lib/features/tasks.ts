@@ -48,7 +48,7 @@ export class Tasks extends Construct {
     alarmWhenNotEmpty(this, 'ScheduleDlqAlarm', deadLetterQueue);
     this.scheduling = { group, role, target: this.fireTask, deadLetterQueue };
 
-    this.manageTasks = new AppFunction(this, 'manage-tasks').bindTable(core.table, 'RW').bindScheduler(this.scheduling).bindTenant(config);
+    this.manageTasks = new AppFunction(this, 'manage-tasks').bindTable(core.table, 'RW').bindScheduler(this.scheduling).bindIdentity(core.identity).bindTenant(config);
     const integration = new HttpLambdaIntegration('ManageTasksIntegration', this.manageTasks, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
     for (const route of taskRoutes) core.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
 

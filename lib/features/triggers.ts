@@ -34,7 +34,7 @@ export class Triggers extends Construct {
       description: 'call and ticket events → run-triggers (declarative rules)',
     });
 
-    this.manageRules = new AppFunction(this, 'manage-rules').bindTable(core.table, 'RW').bindTenant(config);
+    this.manageRules = new AppFunction(this, 'manage-rules').bindTable(core.table, 'RW').bindIdentity(core.identity).bindTenant(config);
     const integration = new HttpLambdaIntegration('ManageRulesIntegration', this.manageRules, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
     for (const route of ruleRoutes) core.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
   }

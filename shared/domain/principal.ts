@@ -8,4 +8,6 @@ export interface Principal {
   tenant: string;
   employeeId: string;
   role: Role;
+  /** A machine client (client credentials): may read, never write, whatever its role allows. */
+  readOnly?: boolean;
 }

@@ -1,39 +1,78 @@
-// Agent and admin tokens: HS256 JWTs signed with the tenant's secret (S3).
-import { SignJWT, jwtVerify } from 'jose';
-import { accessLevels } from '../domain/directory.ts';
+// Bearer tokens of the tenant's Cognito user pool (S3, ADR 0007): the console's id tokens name an
+// employee (`custom:employeeId`) and their access level (`cognito:groups`); the machine client's
+// access tokens (client credentials, scope `ringdesk/read`) are a read-only principal.
+import { JwtRsaVerifier } from 'aws-jwt-verify';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { Principal, Role } from '../domain/principal.ts';
 import { unauthorized } from './errors.ts';
+import { jwksCache } from './jwks-cache.ts';
 
 export type { Principal, Role };
 
-const ISSUER = 'ringdesk';
+export const READ_SCOPE = 'ringdesk/read';
 
-export async function issueToken(p: Principal, secret: string, ttl = '30d'): Promise<string> {
-  return new SignJWT({ tenant: p.tenant, role: p.role })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(p.employeeId)
-    .setIssuer(ISSUER)
-    .setAudience(`ringdesk:${p.tenant}`)
-    .setIssuedAt()
-    .setExpirationTime(ttl)
-    .sign(new TextEncoder().encode(secret));
+/** Where the stack's functions find their user pool (lib/app-function.ts bindIdentity). */
+export interface IdentitySettings {
+  /** `https://cognito-idp.{region}.amazonaws.com/{poolId}` on AWS; the stand-in's locally. */
+  issuer: string;
+  consoleClientId: string;
+  machineClientId: string;
 }
 
-/** Verifies signature, expiry, issuer and that the token belongs to this stack's tenant. */
-export async function verifyToken(token: string | undefined, secret: string, tenant: string): Promise<Principal> {
-  if (!token) throw unauthorized();
-  try {
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
-      issuer: ISSUER,
-      audience: `ringdesk:${tenant}`,
-      algorithms: ['HS256'],
-    });
-    const role = payload['role'];
-    if (payload['tenant'] !== tenant || !payload.sub || !accessLevels.includes(role as Role)) throw unauthorized();
-    return { tenant, employeeId: payload.sub, role: role as Role };
-  } catch {
-    throw unauthorized();
+// Highest first: a person in several groups acts with the most access they were given.
+const ROLES_BY_RANK: readonly Role[] = ['admin', 'analyst', 'agent'];
+
+function roleOf(groups: unknown): Role | undefined {
+  const list = Array.isArray(groups) ? groups : [];
+  return ROLES_BY_RANK.find((r) => list.includes(r));
+}
+
+function principalOfClaims(payload: JwtPayload, s: IdentitySettings, tenant: string): Principal | undefined {
+  if (payload['token_use'] === 'id' && payload.aud === s.consoleClientId) {
+    const employeeId = payload['custom:employeeId'];
+    const role = roleOf(payload['cognito:groups']);
+    if (typeof employeeId !== 'string' || employeeId === '' || !role) return undefined;
+    return { tenant, employeeId, role };
   }
+  if (payload['token_use'] === 'access' && payload['client_id'] === s.machineClientId) {
+    const scopes = typeof payload['scope'] === 'string' ? payload['scope'].split(' ') : [];
+    if (!scopes.includes(READ_SCOPE)) return undefined;
+    return { tenant, employeeId: `client:${s.machineClientId}`, role: 'analyst', readOnly: true };
+  }
+  return undefined;
+}
+
+export type TokenVerifier = (token: string | undefined) => Promise<Principal>;
+
+/**
+ * Verifies signature (the pool's JWKS), expiry and issuer: a token of another tenant's pool has
+ * another issuer and key, so it is refused like any forgery. Any failure is a bare 401.
+ */
+export function createTokenVerifier(s: IdentitySettings, tenant: string): TokenVerifier {
+  // audience null: machine access tokens carry `client_id`, not `aud`; both are checked above.
+  const verifier = JwtRsaVerifier.create({ issuer: s.issuer, jwksUri: `${s.issuer}/.well-known/jwks.json`, audience: null }, { jwksCache });
+  return async (token) => {
+    if (!token) throw unauthorized();
+    let payload: JwtPayload;
+    try {
+      payload = await verifier.verify(token);
+    } catch {
+      throw unauthorized();
+    }
+    const principal = principalOfClaims(payload, s, tenant);
+    if (!principal) throw unauthorized();
+    return principal;
+  };
+}
+
+/** The settings bindIdentity put in the function's environment. */
+export function identityFromEnv(env: NodeJS.ProcessEnv = process.env): IdentitySettings {
+  const read = (name: string) => {
+    const v = env[name];
+    if (!v) throw new Error(`${name} is not set: bind the function to the tenant's identity (bindIdentity)`);
+    return v;
+  };
+  return { issuer: read('COGNITO_ISSUER'), consoleClientId: read('COGNITO_CONSOLE_CLIENT_ID'), machineClientId: read('COGNITO_MACHINE_CLIENT_ID') };
 }
 
 export function bearer(header: string | undefined): string | undefined {

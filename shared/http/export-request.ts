@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Principal } from '../domain/principal.ts';
 import { callLogCsv, callReportCsv, helpdeskReportCsv, type CsvFile, type ExportSettings } from '../services/exports.ts';
 import { requireRole, type RouteSpec } from './api.ts';
-import { bearer, verifyToken } from './auth.ts';
+import { bearer, type TokenVerifier } from './auth.ts';
 import { AppError, notFound, unauthorized } from './errors.ts';
 import { csvQueryFields, verifyExportToken } from './export-token.ts';
 import { parseQuery } from './query.ts';
@@ -14,7 +14,10 @@ import { callLogFilterFields, listCallsRoute } from './routes/core.ts';
 import { callReportQuery, callReportRoute, helpdeskReportQuery, helpdeskReportRoute } from './routes/reports.ts';
 
 export interface ExportRequestSettings extends ExportSettings {
+  /** Signs and checks the export tokens of the 303 (shared/http/export-token.ts). */
   authSecret: string;
+  /** Checks an ordinary bearer token (shared/http/auth.ts). */
+  verifyBearer: TokenVerifier;
 }
 
 /** A checked export, ready to stream. */
@@ -60,7 +63,7 @@ async function exportPrincipal(event: APIGatewayProxyEventV2, path: string, s: E
   if (token !== undefined) return verifyExportToken(token, s.authSecret, s.tenant, path);
   const auth = event.headers?.['authorization'];
   if (!auth) throw unauthorized('an export needs ?token= (from the 303 of the API) or an Authorization: Bearer token');
-  return verifyToken(bearer(auth), s.authSecret, s.tenant);
+  return s.verifyBearer(bearer(auth));
 }
 
 /**

@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { z } from 'zod';
 import { requireRole, type RouteSpec } from './api.ts';
 import type { Principal } from './auth.ts';
-import { badRequest } from './errors.ts';
+import { badRequest, forbidden } from './errors.ts';
 import { httpHandler } from './middleware.ts';
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -67,6 +67,7 @@ export function routeHandler<S extends RouteSpec>(specs: S | readonly S[], fn: R
     if (spec.roles.length > 0) {
       principal = await authenticate(event);
       requireRole(principal, spec.roles);
+      if (principal.readOnly && spec.method !== 'GET') throw forbidden('a machine client may only read');
     }
     const request = {
       event,

@@ -10,6 +10,8 @@ import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tenantConfigSchema } from '#shared/config.ts';
 import { consumers, patternFor } from '#shared/events/subscriptions.ts';
+import { routeKeyOf } from '#shared/http/route-handler.ts';
+import { allRoutes } from '#shared/http/routes/index.ts';
 import { repoRoot } from '../../lib/app-function.ts';
 import { RingdeskStack } from '../../lib/ringdesk-stack.ts';
 import { triggers } from '../../triggers/index.ts';
@@ -379,7 +381,74 @@ describe('APIs', () => {
   });
 
   it('outputs the endpoints and names', () => {
-    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(['EventBusName', 'ExportUrl', 'HttpUrl', 'TableName', 'WebSocketUrl', 'WsManagementUrl']);
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual([
+      'ConsoleClientId', 'EventBusName', 'ExportUrl', 'HttpUrl', 'MachineClientId', 'TableName', 'UserPoolId', 'UserPoolIssuer', 'WebSocketUrl', 'WsManagementUrl',
+    ]);
+  });
+
+  it('S3: exactly the functions that check a bearer token are bound to the user pool (issuer and both clients)', () => {
+    const [poolId] = Object.keys(template.findResources('AWS::Cognito::UserPool'));
+    const clients = template.findResources('AWS::Cognito::UserPoolClient') as Resources;
+    const clientId = (name: string) => Object.entries(clients).find(([, c]) => c.Properties.ClientName === name)![0];
+    const http = routesOf('HTTP');
+    const guarded = new Set(allRoutes.filter((r) => r.roles.length > 0).map((r) => http[routeKeyOf(r)]!));
+    for (const name of ['ws-authorize', 'export-csv']) guarded.add(name);
+    for (const name of functionNames) {
+      const env = propsOf(name).Environment.Variables;
+      if (!guarded.has(name)) {
+        expect(Object.keys(env).filter((k) => k.startsWith('COGNITO_')), name).toEqual([]);
+        continue;
+      }
+      expect(env.COGNITO_ISSUER, name).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [poolId, 'ProviderURL'] }]] });
+      expect(env.COGNITO_USER_POOL_ID, name).toEqual({ Ref: poolId });
+      expect(env.COGNITO_CONSOLE_CLIENT_ID, name).toEqual({ Ref: clientId('console') });
+      expect(env.COGNITO_MACHINE_CLIENT_ID, name).toEqual({ Ref: clientId('integrations') });
+    }
+  });
+});
+
+describe('identity (S3)', () => {
+  it('one user pool: email sign-in, no self sign-up, invitation with a temporary password, password policy, custom:employeeId, retained', () => {
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        UserPoolName: 'ringdesk-demo',
+        UsernameAttributes: ['email'],
+        UsernameConfiguration: { CaseSensitive: false },
+        AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true, InviteMessageTemplate: Match.objectLike({ EmailMessage: Match.stringLikeRegexp('\\{####\\}') }) }),
+        Policies: { PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: false, TemporaryPasswordValidityDays: 7 } },
+        Schema: Match.arrayWith([Match.objectLike({ Name: 'employeeId', AttributeDataType: 'String', Mutable: true })]),
+      }),
+    });
+  });
+
+  it('the access levels are its groups', () => {
+    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup') as Resources).map((g) => [g.Properties.GroupName, g.Properties.Precedence]);
+    expect(groups.sort()).toEqual([['admin', 1], ['agent', 3], ['analyst', 2]]);
+  });
+
+  it('the console client is public (no secret) with USER_PASSWORD_AUTH and refresh, and hides whether a user exists', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ClientName: 'console',
+      GenerateSecret: false,
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+      AllowedOAuthFlows: Match.absent(),
+    });
+  });
+
+  it('integrations get a confidential client with client credentials and only the ringdesk/read scope', () => {
+    const [serverId] = Object.keys(template.findResources('AWS::Cognito::UserPoolResourceServer'));
+    template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', { Identifier: 'ringdesk', Scopes: [Match.objectLike({ ScopeName: 'read' })] });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ClientName: 'integrations',
+      GenerateSecret: true,
+      AllowedOAuthFlows: ['client_credentials'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: [{ 'Fn::Join': ['', [{ Ref: serverId }, '/read']] }],
+    });
   });
 });
 

@@ -12,26 +12,15 @@ import {
   RespondToAuthChallengeCommand, RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
-import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The authorizers' JWKS cache: the platform fetch also reaches the stand-in's http issuer.
+import { jwksCache } from '#shared/http/jwks-cache.ts';
 import { type Invitation, type LocalCognito, secretHash, startCognito } from '../../local/cognito/server.ts';
 
 const REGION = 'eu-west-1';
 const STRONG = 'Correct-Horse-9';
 const ACME_POOL = `${REGION}_AcmeTenant`;
 const ACME_CLIENT = 'acmeconsoleclient000000000';
-
-// aws-jwt-verify fetches the JWKS over https by default; the platform fetch also reaches the
-// stand-in's http URL and is otherwise the same request.
-const jwksCache = new SimpleJwksCache({
-  fetcher: {
-    fetch: async (uri: string) => {
-      const res = await fetch(uri);
-      if (!res.ok) throw new Error(`JWKS ${uri}: HTTP ${res.status}`);
-      return res.arrayBuffer();
-    },
-  },
-});
 
 describe('local Cognito user pools', () => {
   let cognito: LocalCognito;

@@ -1,6 +1,6 @@
 // Authorization of the whole HTTP API (S1, S3), route by route over `allRoutes`, so a route is covered
 // as soon as its spec is registered in shared/http/routes/index.ts:
-//   no token → 401; a token of another tenant or another secret → 401; a role below the route → 403;
+//   no token → 401; a token of another tenant's user pool, a forged, expired or unsigned one → 401; a role below the route → 403;
 //   forged ids (key shapes of another tenant, separators, dots, very long) → 400/404, never 200, never 5xx;
 //   and every refusal is exactly `{ error, message }`, with none of the tenant's data in it.
 import { request } from 'node:http';
@@ -10,11 +10,13 @@ import { z } from 'zod';
 import { callIdFor } from '#shared/domain/call-id.ts';
 import type { Ticket } from '#shared/domain/ticket.ts';
 import type { RouteSpec } from '#shared/http/api.ts';
-import { issueToken, type Role } from '#shared/http/auth.ts';
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
+import type { Role } from '#shared/http/auth.ts';
 import { openApiDocument } from '#shared/http/openapi.ts';
 import { routeKeyOf } from '#shared/http/route-handler.ts';
 import { allRoutes } from '#shared/http/routes/index.ts';
 import { api, callIdValue, postRingdesk, postZammad, randomNumber, useHarness, waitFor } from './harness.ts';
+import { employeeToken, otherTenantToken } from './tokens.ts';
 
 const demo = JSON.parse(readFileSync(new URL('../../config/tenants/demo.json', import.meta.url), 'utf8')) as {
   tenant: string;
@@ -22,7 +24,9 @@ const demo = JSON.parse(readFileSync(new URL('../../config/tenants/demo.json', i
   providers: { zammad: { token: string }; ringdesk: { secret: string } };
 };
 
-const h = useHarness();
+// The local Cognito's clock, shifted back once to mint a token that has already expired.
+let cognitoOffsetMs = 0;
+const h = useHarness({ cognitoClock: () => new Date(Date.now() + cognitoOffsetMs) });
 
 const protectedRoutes = allRoutes.filter((r) => r.roles.length > 0);
 const publicRoutes = allRoutes.filter((r) => r.roles.length === 0);
@@ -161,15 +165,22 @@ function pathOf(spec: RouteSpec, id: string): string {
 const tokens = {} as Record<Role, string> & { acme: string; otherSecret: string; expired: string; unsigned: string };
 
 beforeAll(async () => {
-  for (const role of ROLES) tokens[role] = await issueToken({ tenant: demo.tenant, employeeId: `emp-auth-${role}`, role }, demo.authSecret);
-  // Right secret, another tenant (the token a compromised acme stack could mint for its own users).
-  tokens.acme = await issueToken({ tenant: 'acme', employeeId: 'emp-101', role: 'admin' }, demo.authSecret);
-  // Right tenant and claims, signed with a secret that is not the tenant's.
-  tokens.otherSecret = await issueToken({ tenant: demo.tenant, employeeId: 'emp-101', role: 'admin' }, 'another-tenant-secret-0123456789abcdef');
-  tokens.expired = await issueToken({ tenant: demo.tenant, employeeId: 'emp-101', role: 'admin' }, demo.authSecret, '-1h');
+  for (const role of ROLES) tokens[role] = await employeeToken(h.info, `emp-auth-${role}`, role);
+  // Same claims, another tenant's user pool (the token a compromised acme stack could mint for its own users).
+  tokens.acme = await otherTenantToken(h.info, 'emp-101', 'admin');
+  // This pool's claims and key id, signed with a key that is not the pool's.
+  const genuine = await employeeToken(h.info, 'emp-101', 'admin');
+  const { privateKey } = await generateKeyPair('RS256');
+  tokens.otherSecret = await new SignJWT(decodeJwt(genuine)).setProtectedHeader(decodeProtectedHeader(genuine) as { alg: string; kid: string }).sign(privateKey);
+  // Minted two hours ago with the one-hour lifetime of the console's id tokens.
+  cognitoOffsetMs = -2 * 3600_000;
+  try {
+    tokens.expired = await employeeToken(h.info, 'emp-101', 'admin');
+  } finally {
+    cognitoOffsetMs = 0;
+  }
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  tokens.unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'emp-101', tenant: demo.tenant, role: 'admin', iss: 'ringdesk', aud: `ringdesk:${demo.tenant}`, iat: now, exp: now + 3600 })}.`;
+  tokens.unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(decodeJwt(genuine))}.`;
 
   // A missed call and its ticket: real items of the demo tenant.
   const number = randomNumber();
@@ -235,7 +246,7 @@ describe.each(protectedRoutes.map((r) => [routeKeyOf(r), r] as const))('%s', (_,
     expectRefusal(await send(spec.method, path(), { authorization: 'Bearer not-a-jwt', body: body() }), 401, 'garbage token');
   });
 
-  it('S1: a token of another tenant, another secret, expired or unsigned → 401', async () => {
+  it('S1: a token of another tenant\'s user pool, signed with another key, expired or unsigned → 401', async () => {
     for (const name of ['acme', 'otherSecret', 'expired', 'unsigned'] as const) {
       expectRefusal(await send(spec.method, path(), { authorization: `Bearer ${tokens[name]}`, body: body() }), 401, `${name} token`);
     }

@@ -4,11 +4,11 @@ import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { callIdFor } from '#shared/domain/call-id.ts';
 import type { CallLogRow } from '#shared/domain/call-log.ts';
-import { issueToken } from '#shared/http/auth.ts';
 import { EXPORT_AUDIENCE, mintExportToken } from '#shared/http/export-token.ts';
 import { parseCsv } from '../unit/csv-parse.ts';
 import { api, callIdValue, postZammad, randomNumber, useHarness, waitFor } from './harness.ts';
 import { seedCalls, TRICKY_CALLER_IDS } from './seed-calls.ts';
+import { otherTenantToken } from './tokens.ts';
 
 const h = useHarness();
 const LINE = '+74951234567';
@@ -253,7 +253,7 @@ describe('CSV export refusals, all before any CSV byte (L4)', () => {
     await expectJsonError(await fetch(`${exportUrl()}calls`), 401, 'unauthorized');
     // …and an export token is no bearer token.
     await expectJsonError(await fetch(`${exportUrl()}calls`, { headers: { authorization: `Bearer ${await mintExportToken(grant, SECRET)}` } }), 401, 'unauthorized');
-    await expectJsonError(await fetch(`${exportUrl()}calls`, { headers: { authorization: `Bearer ${await issueToken({ tenant: 'acme', employeeId: 'admin', role: 'admin' }, SECRET)}` } }), 401, 'unauthorized');
+    await expectJsonError(await fetch(`${exportUrl()}calls`, { headers: { authorization: `Bearer ${await otherTenantToken(h.info, 'admin', 'admin')}` } }), 401, 'unauthorized');
   });
 
   it('L4: an agent exporting a report → 403; a bad query → 400; an unknown export → 404; a POST → 405', async () => {

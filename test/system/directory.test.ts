@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callIdFor } from '#shared/domain/call-id.ts';
 import type { Call } from '#shared/domain/call.ts';
 import type { Customer, Employee } from '#shared/domain/directory.ts';
-import { issueToken } from '#shared/http/auth.ts';
 import type { LocalInfo } from '../../local/start.ts';
 import { callIdValue, openAgent, postRingdesk, postZammad, randomNumber, startHarness, waitFor, type Harness } from './harness.ts';
+import { employeeToken } from './tokens.ts';
 
 type Res<T> = { status: number; body: T };
 type ErrorBody = { error: string; message: string };
@@ -272,13 +272,13 @@ describe('pop-up fields (N1) on a tenant that chose its own', () => {
 
   it('N1: the pop-up and the lookup show exactly the configured fields, custom fields included', async () => {
     const { readFileSync } = await import('node:fs');
-    const config = JSON.parse(readFileSync(configFile, 'utf8')) as { authSecret: string; popupFields: string[] };
+    const config = JSON.parse(readFileSync(configFile, 'utf8')) as { popupFields: string[] };
     expect(config.popupFields).toEqual(['fullName', 'custom:contract', 'custom:tier', 'phones']);
     const post = <T>(path: string, body: unknown) => send<T>(h.info, 'POST', path, body);
     const agent = (await post<Employee>('/employees', { extension: '201', fullName: 'Popup Agent', externalId: 'emp-201' })).body;
     const phone = randomNumber();
     const c = (await post<Customer>('/customers', { fullName: 'Card Holder', email: 'hidden@example.com', company: 'Hidden', phones: [phone], customFields: { contract: 'C-1', other: 'hidden' } })).body;
-    const token = await issueToken({ tenant: 'popup', employeeId: agent.id, role: 'agent' }, config.authSecret);
+    const token = await employeeToken(h.info, agent.id, 'agent');
     const socket = await openAgent(h.info, token);
     const callId = callIdValue();
     await postZammad(h.info, { event: 'newCall', direction: 'in', from: phone, to: LINE, callId, user: ['Popup Agent'] });

@@ -20,7 +20,14 @@ export interface Harness {
 }
 
 export async function startHarness(
-  opts: { chaos?: { duplicate?: boolean; shuffle?: boolean }; tenantConfigFile?: string; /** Serve the agent console too (`info.consoleUrl`). */ console?: boolean } = {},
+  opts: {
+    chaos?: { duplicate?: boolean; shuffle?: boolean };
+    tenantConfigFile?: string;
+    /** Serve the agent console too (`info.consoleUrl`). */
+    console?: boolean;
+    /** The local Cognito's clock (e.g. shifted back to mint an expired token). */
+    cognitoClock?: () => Date;
+  } = {},
 ): Promise<Harness> {
   // Another tenant's settings are baked into its template: synthesized into a temp dir first (~30 s).
   const { tenantConfigFile, console: withConsole, ...rest } = opts;

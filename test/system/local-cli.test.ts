@@ -107,6 +107,11 @@ describe('bin/local.ts (npm start)', () => {
     expect(consoleConfig.auth.logins.map((l) => l.name)).toEqual(['Anna Smirnova', 'Boris Ivanov', 'Admin']);
     expect((await fetch(`${consoleUrl}/tickets`)).headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(stdout).toContain(info.tokens.admin);
+    // S3: the demo people log in through the local Cognito; their logins are printed and in local.json.
+    expect(info.cognito).toMatchObject({ endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), userPoolId: expect.stringMatching(/^us-east-1_\w{9}$/), clientId: expect.stringMatching(/^[a-z0-9]{26}$/) });
+    expect(info.cognito.issuer).toBe(`${info.cognito.endpoint}/${info.cognito.userPoolId}`);
+    expect(info.logins.map((l) => [l.email, l.role])).toEqual([['anna@demo.example', 'agent'], ['boris@demo.example', 'agent'], ['admin@demo.example', 'admin']]);
+    for (const l of info.logins) expect(stdout).toContain(`${l.email} / ${l.password}`);
     expect(stdout).toContain(info.webhooks['zammad']);
 
     // The README's curl: a Zammad missed call (newCall, then hangup) as JSON, then GET /tickets?status=open.

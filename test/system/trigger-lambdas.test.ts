@@ -4,13 +4,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Customer, Employee } from '#shared/domain/directory.ts';
-import { issueToken } from '#shared/http/auth.ts';
 import { projectRoot } from '../../local/start.ts';
 import { callIdValue, openAgent, postZammad, randomNumber, useHarness } from './harness.ts';
+import { employeeToken } from './tokens.ts';
 
 const h = useHarness();
 const LINE = '+74951234567';
-const demoSecret = (JSON.parse(readFileSync(path.join(projectRoot, 'config/tenants/demo.json'), 'utf8')) as { authSecret: string }).authSecret;
 
 async function post<T>(p: string, body: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(`${h.info.httpUrl}${p}`, { method: 'POST', headers: { authorization: `Bearer ${h.info.tokens.admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -24,7 +23,7 @@ describe('trigger Lambdas (R4)', () => {
     expect(h.runtime.model.functions.some((f) => f.shortName === 'vip-caller-notifies-supervisors')).toBe(true);
     const supervisor = await post<Employee>('/employees', { extension: ext(), fullName: `Supervisor ${Date.now()}`, accessLevel: 'admin' });
     expect(supervisor.status).toBe(201);
-    const token = await issueToken({ tenant: 'demo', employeeId: supervisor.body.id, role: 'admin' }, demoSecret);
+    const token = await employeeToken(h.info, supervisor.body.id, 'admin');
 
     const vipNumber = randomNumber();
     const vip = await post<Customer>('/customers', { fullName: `Very Important ${Date.now()}`, phones: [vipNumber], customFields: { tag: 'vip' } });

@@ -1,12 +1,13 @@
 // The uniform route handler: authenticate → role → params/query/body → handler, and errors as `{ error, message }`.
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { RouteSpec } from '#shared/http/api.ts';
-import { issueToken, type Role } from '#shared/http/auth.ts';
+import type { Role } from '#shared/http/auth.ts';
+import { startTenantPools, type TenantPools } from './tenant-pools.ts';
 
-const demo = JSON.parse(readFileSync(new URL('../../config/tenants/demo.json', import.meta.url), 'utf8')) as { tenant: string; authSecret: string };
+const demo = JSON.parse(readFileSync(new URL('../../config/tenants/demo.json', import.meta.url), 'utf8')) as { tenant: string };
 // principal.ts reads the stack's tenant from the environment, as in a function.
 process.env['TENANT_ID'] = demo.tenant;
 process.env['TENANT_CONFIG'] = JSON.stringify(demo);
@@ -31,10 +32,19 @@ const handler = routeHandler(adminRoute, async ({ principal, params, query, body
   return { statusCode: 200, body: JSON.stringify({ ok: true }) };
 });
 
-const tokens: Partial<Record<Role | 'acme', string>> = {};
+const tokens: Partial<Record<Role | 'acme' | 'machine', string>> = {};
+let pools: TenantPools;
 beforeAll(async () => {
-  for (const role of ['agent', 'analyst', 'admin'] as const) tokens[role] = await issueToken({ tenant: 'demo', employeeId: `e-${role}`, role }, demo.authSecret);
-  tokens.acme = await issueToken({ tenant: 'acme', employeeId: 'e-1', role: 'admin' }, demo.authSecret);
+  pools = await startTenantPools(['demo', 'acme']);
+  // What bindIdentity gives the function; principal.ts reads it on the first authenticated request.
+  Object.assign(process.env, pools.env('demo'));
+  for (const role of ['agent', 'analyst', 'admin'] as const) tokens[role] = await pools.token('demo', `e-${role}`, role);
+  // An admin of another tenant's pool (another issuer and key).
+  tokens.acme = await pools.token('acme', 'e-1', 'admin');
+  tokens.machine = await pools.machineToken('demo');
+});
+afterAll(async () => {
+  await pools.cognito.close();
 });
 
 function event(opts: { token?: string; id?: string; body?: string; query?: Record<string, string> }): APIGatewayProxyEventV2 {
@@ -70,6 +80,16 @@ describe('routeHandler', () => {
       const res = await call(event({ token: tokens[role]!, id: 'BAD#ID', body: '{}' }));
       expect(res).toEqual({ status: 403, body: { error: 'forbidden', message: expect.any(String) } });
     }
+  });
+
+  it('S3, S6: a machine client (client credentials, ringdesk/read) may only read: a write route is 403', async () => {
+    const readRoute = { ...adminRoute, id: 'r', method: 'GET', roles: ['analyst'], body: undefined } satisfies RouteSpec;
+    const writeRoute = { ...adminRoute, id: 'w', roles: ['analyst'], body: undefined } satisfies RouteSpec;
+    const answer = async () => ({ statusCode: 200, body: '{}' });
+    const run = async (spec: RouteSpec, token: string) => ((await routeHandler(spec, answer)(event({ token }), {} as Context)) as APIGatewayProxyStructuredResultV2).statusCode;
+    expect(await run(readRoute, tokens.machine!)).toBe(200);
+    expect(await run(writeRoute, tokens.machine!)).toBe(403);
+    expect(await run(writeRoute, tokens.analyst!)).toBe(200);
   });
 
   it('then params, query and body are validated (400) in that order', async () => {
