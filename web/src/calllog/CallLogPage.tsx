@@ -1,11 +1,12 @@
 // The call log (L1) for supervisors: filters the API supports, newest first, "show more", recordings,
 // and the CSV download of the same filters (L4).
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { CallLogRow, Employee, Page } from '../api/types.ts';
 import { LoadError } from '../pages/Notice.tsx';
 import { useConsole } from '../ui/console-context.ts';
 import { useI18n } from '../ui/i18n-context.ts';
 import { useAsync } from '../ui/use-async.ts';
+import { usePagedList } from '../ui/use-paged-list.ts';
 import { downloadCsv } from './csv-download.ts';
 
 const directions = ['inbound', 'outbound', 'internal'] as const;
@@ -42,20 +43,14 @@ export function CallLogPage() {
   const [draft, setDraft] = useState<CallFilters>(empty);
   const [filters, setFilters] = useState<CallFilters>(empty);
   const query = callLogQuery(filters);
-  const first = useAsync(() => api.get<Page<CallLogRow>>(`/calls?limit=50${query ? `&${query}` : ''}`), [api, query]);
+  const { first, items, next, showMore } = usePagedList(
+    (cursor) => api.get<Page<CallLogRow>>(`/calls?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}${query ? `&${query}` : ''}`),
+    [api, query],
+  );
   const employees = useAsync(() => api.get<Page<Employee>>('/employees?limit=200'), [api]);
   const names = new Map((employees.data?.items ?? []).map((e) => [e.id, e.fullName]));
-  const [more, setMore] = useState<Page<CallLogRow> | null>(null);
-  useEffect(() => setMore(null), [first.data]);
   const [csvError, setCsvError] = useState<string | null>(null);
 
-  const items = [...(first.data?.items ?? []), ...(more?.items ?? [])];
-  const next = more ? more.next : (first.data?.next ?? null);
-  const showMore = async () => {
-    if (!next) return;
-    const page = await api.get<Page<CallLogRow>>(`/calls?limit=50&cursor=${encodeURIComponent(next)}${query ? `&${query}` : ''}`);
-    setMore((m) => ({ items: [...(m?.items ?? []), ...page.items], next: page.next }));
-  };
   const set = (key: keyof CallFilters) => (e: { currentTarget: HTMLInputElement | HTMLSelectElement }) =>
     setDraft((d) => ({ ...d, [key]: e.currentTarget instanceof HTMLInputElement && e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value }));
   const csv = (e: Event) => {

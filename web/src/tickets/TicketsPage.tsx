@@ -1,12 +1,12 @@
 // Tickets of the tenant, newest first: missed-call handset (M1, M3), subject, caller number, status.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Page, Ticket, TicketStatus } from '../api/types.ts';
 import { LoadError } from '../pages/Notice.tsx';
 import { useConsole, useRefreshOn } from '../ui/console-context.ts';
 import { Handset } from '../ui/Handset.tsx';
 import { useI18n } from '../ui/i18n-context.ts';
 import { Link } from '../ui/router.tsx';
-import { useAsync } from '../ui/use-async.ts';
+import { usePagedList } from '../ui/use-paged-list.ts';
 import { StatusBadge, statuses } from './status.tsx';
 
 const ticketMessages = new Set(['ticket_created', 'ticket_updated', 'agent_action']);
@@ -19,19 +19,11 @@ export function TicketsPage() {
   const [numberDraft, setNumberDraft] = useState('');
   const [number, setNumber] = useState('');
   const query = [status && `status=${status}`, missed && `missed=${missed}`, number && `number=${encodeURIComponent(number)}`].filter(Boolean).join('&');
-  const first = useAsync(() => api.get<Page<Ticket>>(`/tickets?limit=50${query ? `&${query}` : ''}`), [api, query]);
-  // Further pages, appended by "show more"; a fresh first page starts over.
-  const [more, setMore] = useState<Page<Ticket> | null>(null);
-  useEffect(() => setMore(null), [first.data]);
+  const { first, items, next, showMore } = usePagedList(
+    (cursor) => api.get<Page<Ticket>>(`/tickets?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}${query ? `&${query}` : ''}`),
+    [api, query],
+  );
   useRefreshOn(live, (m) => ticketMessages.has(m.type), first.reload);
-
-  const items = [...(first.data?.items ?? []), ...(more?.items ?? [])];
-  const next = more ? more.next : (first.data?.next ?? null);
-  const showMore = async () => {
-    if (!next) return;
-    const page = await api.get<Page<Ticket>>(`/tickets?limit=50&cursor=${encodeURIComponent(next)}${query ? `&${query}` : ''}`);
-    setMore((m) => ({ items: [...(m?.items ?? []), ...page.items], next: page.next }));
-  };
 
   return (
     <section aria-labelledby="tickets-title">
