@@ -1,20 +1,12 @@
 // Call and ticket events → WebSocket messages to the employees concerned (N1, N3, N5).
 import { notifyEmployees } from '#shared/adapters/agent-notifier.ts';
 import { getCall } from '#shared/adapters/calls-repo.ts';
-import { findCustomerByPhone } from '#shared/adapters/customers-repo.ts';
 import { logger } from '#shared/adapters/logger.ts';
-import { customerCard } from '#shared/domain/directory.ts';
-import type { Call } from '#shared/domain/call.ts';
-import type { AgentMessageOf, CallSummary } from '#shared/events/agent-messages.ts';
 import { callEvents, ticketEvents } from '#shared/events/catalog.ts';
 import { eventHandler } from '#shared/events/consumer.ts';
 import { consumers } from '#shared/events/subscriptions.ts';
+import { callSummary, popupOf } from '#shared/services/popups.ts';
 import { tenantConfig, tenantId } from '#shared/tenant.ts';
-
-function callSummary(call: Call): CallSummary {
-  const { id, direction, from, to, status, outcome, startedAt, answeredAt, endedAt, answeredBy, queue } = call;
-  return { id, direction, from, to, status, outcome, startedAt, answeredAt, endedAt, answeredBy, queue };
-}
 
 /**
  * N3 for a ticket nobody is assigned (a missed call's, M1–M3): the employees the call that changed it
@@ -31,13 +23,7 @@ export const handler = eventHandler(consumers['notify-agents'], async ({ detailT
     const call = detail.call;
     if (detailType === callEvents.ringing.detailType && 'newlyOffered' in detail) {
       // The customer lookup runs in parallel with the connection queries: it is on the pop-up's critical path.
-      const popup = (call.customerNumber ? findCustomerByPhone(tenantId, call.customerNumber) : Promise.resolve(null)).then((customer): AgentMessageOf<'incoming_call'> => ({
-        type: 'incoming_call',
-        call: callSummary(call),
-        customer: customer ? customerCard(customer, tenantConfig.popupFields) : null,
-        // N2: an unknown number offers linking to a customer or creating a ticket.
-        ...(customer ? {} : { actions: ['link_customer', 'create_ticket'] }),
-      }));
+      const popup = popupOf(tenantId, call, tenantConfig.popupFields);
       sent = await notifyEmployees(tenantId, detail.newlyOffered, popup);
     } else {
       const type = detailType === callEvents.answered.detailType ? 'call_answered' : 'call_ended';

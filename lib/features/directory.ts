@@ -1,4 +1,5 @@
-// Employees and customers (E1–E3): the admin/agent API over the directory, the caller lookup,
+// Employees and customers (E1–E3): the admin/agent API over the directory, the caller lookup (and
+// an employee's current calls as pop-ups),
 // linking a call's caller to a customer, and attributing ended calls to their customer.
 import { HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -7,7 +8,7 @@ import { AppFunction, pascalCase } from '../app-function.ts';
 import type { FeatureProps } from '../core.ts';
 import { ruleToFunction } from './rule-target.ts';
 import { consumers, patternFor } from '#shared/events/subscriptions.ts';
-import { customerRoutes, employeeRoutes, linkCallCustomerRoute, lookupRoute } from '#shared/http/routes/directory.ts';
+import { customerRoutes, employeeRoutes, linkCallCustomerRoute, lookupRoute, myCallsRoute } from '#shared/http/routes/directory.ts';
 import type { RouteSpec } from '#shared/http/api.ts';
 
 /** function name → table access and the routes it serves (route specs in shared/http/routes/directory.ts). */
@@ -15,7 +16,7 @@ const functions: { name: string; access: 'RO' | 'RW'; routes: RouteSpec[] }[] = 
   { name: 'manage-employees', access: 'RW', routes: employeeRoutes },
   { name: 'manage-customers', access: 'RW', routes: customerRoutes },
   { name: 'link-call-customer', access: 'RW', routes: [linkCallCustomerRoute] },
-  { name: 'lookup-caller', access: 'RO', routes: [lookupRoute] },
+  { name: 'lookup-caller', access: 'RO', routes: [lookupRoute, myCallsRoute] },
 ];
 
 export class Directory extends Construct {

@@ -105,3 +105,20 @@ export async function openCallsBefore(tenant: string, before: string, limit: num
   }
   return calls;
 }
+
+/** Unfinished calls of the tenant (ringing or talking), at most `limit` of them. */
+export async function openCalls(tenant: string, limit: number): Promise<Call[]> {
+  const calls: Call[] = [];
+  for await (const i of queryItems({
+    IndexName: 'GSI2',
+    KeyConditionExpression: 'GSI2PK = :pk',
+    ExpressionAttributeValues: { ':pk': keys.openCalls(tenant) },
+    ProjectionExpression: '#c',
+    ExpressionAttributeNames: { '#c': 'call' },
+    Limit: limit,
+  })) {
+    calls.push(i['call'] as Call);
+    if (calls.length >= limit) break;
+  }
+  return calls;
+}

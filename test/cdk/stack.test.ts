@@ -324,6 +324,7 @@ describe('APIs', () => {
       'POST /customers/{id}/merge': 'manage-customers',
       'POST /calls/{id}/customer': 'link-call-customer',
       'GET /lookup': 'lookup-caller',
+      'GET /me/calls': 'lookup-caller',
       'POST /calls/{id}/ticket-draft': 'act-on-call',
       'POST /calls/{id}/ticket': 'act-on-call',
       'POST /calls/{id}/link': 'act-on-call',

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FIRST_DELAY_MS, MAX_DELAY_MS, reconnectDelay } from '../../web/src/api/backoff.ts';
 import { parseAgentMessage, type AgentMessage, type CallSummary } from '../../web/src/api/messages.ts';
 import { MAX_POPUPS, popupsReducer, type Popup } from '../../web/src/calls/popups.ts';
+import { isCurrentCallOf } from '../../shared/domain/current-calls.ts';
 
 const ME = 'emp-101';
 const call = (id: string, over: Partial<CallSummary> = {}): CallSummary => ({
@@ -86,6 +87,48 @@ describe('call pop-ups', () => {
     expect(parseAgentMessage('{"type":"pong","at":"x"}')).toBeNull();
     expect(parseAgentMessage('not json')).toBeNull();
     expect(parseAgentMessage(JSON.stringify(ring('c1')))).toMatchObject({ type: 'incoming_call' });
+  });
+});
+
+describe('pop-ups after a reconnect', () => {
+  const now = (id: string, over: Partial<CallSummary> = {}) => ({ type: 'incoming_call' as const, call: call(id, over), customer: ivan });
+  const resync = (current: ReturnType<typeof now>[], known: Popup[]) => ({ kind: 'resync' as const, current, known: new Set(known.map((p) => p.call.id)), me: ME });
+
+  it('C3, N1: a call that rang while disconnected gets its pop-up back, newest first; one answered here meanwhile is talking', () => {
+    const before = run(ring('c1'));
+    const after = popupsReducer(before, resync([now('c3', { status: 'answered', answeredBy: ME }), now('c2'), now('c1')], before));
+    expect(after.map((p) => [p.call.id, p.phase])).toEqual([
+      ['c3', 'talking'],
+      ['c2', 'ringing'],
+      ['c1', 'ringing'],
+    ]);
+    expect(after[1]!.customer).toEqual(ivan);
+  });
+
+  it('C3, N3: a call that ended (or a colleague answered) while disconnected collapses; a held pop-up stays, marked ended', () => {
+    const before = run(ring('c1'), ring('c2'), { kind: 'hold', callId: 'c2' }, ring('c3'));
+    const after = popupsReducer(before, resync([now('c3', { status: 'answered', answeredBy: ME })], before));
+    expect(after.map((p) => [p.call.id, p.phase])).toEqual([
+      ['c3', 'talking'],
+      ['c2', 'ended'],
+    ]);
+  });
+
+  it('C3: a pop-up pushed while the answer was on its way is left alone', () => {
+    const asked = run(ring('c1'));
+    const meanwhile = popupsReducer(asked, { kind: 'message', message: ring('c2'), me: ME });
+    expect(popupsReducer(meanwhile, resync([now('c1')], asked)).map((p) => p.call.id)).toEqual(['c2', 'c1']);
+  });
+});
+
+describe('current calls of an employee', () => {
+  it('N1, N3: ringing at them or answered by them and not ended; answered by a colleague or ended is not', () => {
+    const c = { status: 'ringing' as const, offeredTo: [ME, 'emp-102'], answeredBy: null };
+    expect(isCurrentCallOf(c, ME)).toBe(true);
+    expect(isCurrentCallOf(c, 'emp-103')).toBe(false);
+    expect(isCurrentCallOf({ ...c, status: 'answered', answeredBy: ME }, ME)).toBe(true);
+    expect(isCurrentCallOf({ ...c, status: 'answered', answeredBy: 'emp-102' }, ME)).toBe(false);
+    expect(isCurrentCallOf({ ...c, status: 'ended', answeredBy: ME }, ME)).toBe(false);
   });
 });
 

@@ -2,6 +2,7 @@
 // Pure data: no AWS, no tenant settings.
 import { z } from 'zod';
 import { accessLevels } from '../../domain/directory.ts';
+import { agentMessages } from '../../events/agent-messages.ts';
 import type { RouteSpec } from '../api.ts';
 import { idParams, pageOf, readers, resourceId } from './core.ts';
 import { pageQuery } from '../query.ts';
@@ -230,7 +231,18 @@ export const lookupRoute = {
   }),
 } satisfies RouteSpec;
 
+export const myCallsRoute = {
+  id: 'listMyCurrentCalls',
+  method: 'GET',
+  path: '/me/calls',
+  summary:
+    'The calls ringing at or answered by the caller now (not ended), newest first, each as the pop-up the WebSocket pushed (N1). ' +
+    'A console fetches them after a reconnect, so no pop-up is lost while the connection was down; a call missing here has ended or was answered by a colleague.',
+  roles: [...readers],
+  response: z.object({ items: z.array(agentMessages.incoming_call) }),
+} satisfies RouteSpec;
+
 export const employeeRoutes = [createEmployeeRoute, listEmployeesRoute, getEmployeeRoute, patchEmployeeRoute, deactivateEmployeeRoute];
 export const customerRoutes = [createCustomerRoute, searchCustomersRoute, getCustomerRoute, patchCustomerRoute, mergeCustomerRoute];
 
-export const directoryRoutes: RouteSpec[] = [...employeeRoutes, ...customerRoutes, linkCallCustomerRoute, lookupRoute];
+export const directoryRoutes: RouteSpec[] = [...employeeRoutes, ...customerRoutes, linkCallCustomerRoute, lookupRoute, myCallsRoute];

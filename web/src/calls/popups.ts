@@ -1,6 +1,6 @@
 // The pop-ups on an agent's screen as a pure function of what the WebSocket pushes and what the agent
 // does in them (N1–N3). Kept free of the DOM so the rules have a unit test.
-import type { AgentMessage, CallSummary, CustomerCard } from '../api/messages.ts';
+import type { AgentMessage, AgentMessageOf, CallSummary, CustomerCard } from '../api/messages.ts';
 
 export type PopupPhase = 'ringing' | 'talking' | 'ended';
 
@@ -21,7 +21,12 @@ export type PopupAction =
   | { kind: 'hold'; callId: string }
   | { kind: 'linked'; callId: string; customer: CustomerCard }
   | { kind: 'ticket'; callId: string; ticketId: string; linked?: boolean }
-  | { kind: 'close'; callId: string };
+  | { kind: 'close'; callId: string }
+  /**
+   * After a reconnect (C3): `current` are the agent's calls now (GET /me/calls); `known` the pop-ups'
+   * calls when it was asked, so a pop-up pushed while the answer was on its way is left alone.
+   */
+  | { kind: 'resync'; current: AgentMessageOf<'incoming_call'>[]; known: ReadonlySet<string>; me: string };
 
 /** At most this many at once: more calls than that ringing at one person is a queue, not a pop-up. */
 export const MAX_POPUPS = 3;
@@ -72,5 +77,23 @@ export function popupsReducer(popups: Popup[], action: PopupAction): Popup[] {
       return update(popups, action.callId, (p) => filed({ ...p, linked: action.linked === true }, action.ticketId));
     case 'close':
       return update(popups, action.callId, () => null);
+    case 'resync': {
+      const now = new Map(action.current.map((m) => [m.call.id, m]));
+      const phaseOf = (c: CallSummary): PopupPhase => (c.answeredBy === action.me ? 'talking' : 'ringing');
+      // Shown and still going: refreshed; shown but gone (ended, or answered by a colleague, while disconnected): N3.
+      const kept = popups.flatMap((p) => {
+        const m = now.get(p.call.id);
+        if (m) return p.phase === 'ended' ? [p] : [{ ...p, call: m.call, phase: phaseOf(m.call) }];
+        if (p.phase === 'ended' || !action.known.has(p.call.id)) return [p];
+        const gone = endOrCollapse(p);
+        return gone ? [gone] : [];
+      });
+      // Missed while disconnected: their pop-ups come back (N1), newest first.
+      const shown = new Set(popups.map((p) => p.call.id));
+      const missed = action.current
+        .filter((m) => !shown.has(m.call.id))
+        .map((m): Popup => ({ call: m.call, customer: m.customer, phase: phaseOf(m.call), ticketId: null, held: false }));
+      return [...missed, ...kept].slice(0, MAX_POPUPS);
+    }
   }
 }

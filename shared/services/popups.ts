@@ -1,0 +1,34 @@
+// The pop-up of a call (N1, N2) as the WebSocket pushes it and as GET /me/calls gives it back after a
+// reconnect: one builder, so a refetched pop-up is the one that was pushed.
+import { openCalls } from '../adapters/calls-repo.ts';
+import { findCustomerByPhone } from '../adapters/customers-repo.ts';
+import type { Call } from '../domain/call.ts';
+import { isCurrentCallOf } from '../domain/current-calls.ts';
+import { customerCard } from '../domain/directory.ts';
+import type { AgentMessageOf, CallSummary } from '../events/agent-messages.ts';
+
+export function callSummary(call: Call): CallSummary {
+  const { id, direction, from, to, status, outcome, startedAt, answeredAt, endedAt, answeredBy, queue } = call;
+  return { id, direction, from, to, status, outcome, startedAt, answeredAt, endedAt, answeredBy, queue };
+}
+
+export async function popupOf(tenant: string, call: Call, popupFields: readonly string[]): Promise<AgentMessageOf<'incoming_call'>> {
+  const customer = call.customerNumber ? await findCustomerByPhone(tenant, call.customerNumber) : null;
+  return {
+    type: 'incoming_call',
+    call: callSummary(call),
+    customer: customer ? customerCard(customer, popupFields) : null,
+    // N2: an unknown number offers linking to a customer or creating a ticket.
+    ...(customer ? {} : { actions: ['link_customer', 'create_ticket'] }),
+  };
+}
+
+/** At most this many open calls are read: more open calls than that in one tenant is a sweeper's backlog, not pop-ups. */
+const OPEN_CALLS_READ = 1000;
+
+/** The calls ringing at or answered by this employee now, newest first, as their pop-ups. */
+export async function currentPopups(tenant: string, employeeId: string, popupFields: readonly string[]): Promise<AgentMessageOf<'incoming_call'>[]> {
+  const mine = (await openCalls(tenant, OPEN_CALLS_READ)).filter((c) => isCurrentCallOf(c, employeeId));
+  mine.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
+  return Promise.all(mine.map((c) => popupOf(tenant, c, popupFields)));
+}
