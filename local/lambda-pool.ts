@@ -188,6 +188,11 @@ export class LocalFunction {
     }
   }
 
+  /** True while an invocation is running or waiting for a sandbox. */
+  busy(): boolean {
+    return this.inFlight > 0;
+  }
+
   /** Resolves when no invocation is running or waiting for a sandbox. */
   settled(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();

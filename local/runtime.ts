@@ -76,6 +76,12 @@ export interface LocalRuntime {
   stackName: string;
   /** A new (not yet warm) sandbox pool for `f` of `from` (default: the started model), wired to this runtime's services. */
   createFunction(f: FunctionModel, from?: AssemblyModel): LocalFunction;
+  /**
+   * Resolves once the pipeline has settled: no event pending or retrying on the bus and no
+   * invocation in flight, still true after a macrotask (a finishing function may publish the next
+   * event). Tests compare two reads only after this, never after a sleep.
+   */
+  settled(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -318,10 +324,27 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
       outDir: opts.outDir,
       stackName: opts.stackName,
       createFunction,
+      settled: (timeoutMs = 60_000) => settled(bus, functions, timeoutMs),
       stop,
     };
   } catch (err) {
     for (const s of started.reverse()) await s.close().catch(() => undefined);
     throw err;
+  }
+}
+
+async function settled(bus: LocalEventBus, functions: Map<string, LocalFunction>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the local pipeline did not settle within ${timeoutMs} ms`)), timeoutMs);
+  });
+  const busy = () => bus.busy() || [...functions.values()].some((f) => f.busy());
+  try {
+    do {
+      await Promise.race([Promise.all([bus.idle(), ...[...functions.values()].map((f) => f.settled())]), expired]);
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, 10)), expired]);
+    } while (busy());
+  } finally {
+    clearTimeout(timer);
   }
 }

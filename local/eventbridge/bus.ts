@@ -112,6 +112,7 @@ export async function startEventBus(opts: EventBusOptions): Promise<LocalEventBu
     deadLetters: () => queue.deadLetters(),
     replayDeadLetters: async () => queue.replayDeadLetters((ruleName, targetId) => findTarget(opts.rules, ruleName, targetId)),
     idle: () => queue.idle(),
+    busy: () => queue.busyNow(),
     stats: () => ({ ...stats, ...queue.counters }),
   };
 }

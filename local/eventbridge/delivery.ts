@@ -68,6 +68,11 @@ export class DeliveryQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** True while a delivery is pending, waiting for a retry or in flight. */
+  busyNow(): boolean {
+    return !this.isIdle();
+  }
+
   close(): void {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);

@@ -62,6 +62,8 @@ export interface LocalEventBus {
   replayDeadLetters(): Promise<number>;
   /** Resolves when no delivery is pending, waiting for a retry or in flight. */
   idle(): Promise<void>;
+  /** Synchronous form of `idle()`: true while anything is pending, retrying or in flight. */
+  busy(): boolean;
   stats(): BusStats;
 }
 
