@@ -134,7 +134,7 @@ async function allPages<T>(path: string): Promise<T[]> {
 }
 
 async function settle(): Promise<void> {
-  await h.runtime.bus.idle();
+  await h.runtime.settled();
   expect(h.runtime.bus.deadLetters().filter((d) => /Count(Call|Ticket)Stats/.test(d.ruleName))).toEqual([]);
 }
 

@@ -178,7 +178,7 @@ describe('call log (L1)', () => {
     }
     // Still ringing: in the unfiltered log only.
     ids['ringing'] = await call([{ ...inbound, event: 'offered', from: P3, to: LINE_A, agents: [{ extension: '101' }], occurredAt: at(16) }]);
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
     await refreshViews();
   });
 
@@ -289,7 +289,7 @@ describe('call log (L1)', () => {
     } finally {
       client.destroy();
     }
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
   }
 
   it('L1: a call whose outcome and start change through late events moves between facets, its old items deleted', async () => {
@@ -301,7 +301,7 @@ describe('call log (L1)', () => {
       { direction: 'inbound', event: 'offered', from: P3, to: LINE_B, agents: [{ extension: EXT }], occurredAt: at(20) },
       { event: 'ended', endReason: 'no_answer_timeout', occurredAt: at(20, 30) },
     ]);
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
     const facets = ['dir:inbound', 'out:missed', 'out:answered', `emp:${EMP3}`, `line:${LINE_B}`, `num:${P3}`, 'rec:1'];
     const missedAt = `${at(20)}#${id}`;
     expect(await logItemsOf(id, facets)).toEqual({ 'dir:inbound': [missedAt], 'out:missed': [missedAt], [`emp:${EMP3}`]: [missedAt], [`line:${LINE_B}`]: [missedAt], [`num:${P3}`]: [missedAt] });
@@ -311,7 +311,7 @@ describe('call log (L1)', () => {
     // The answer arrives late, then an even earlier event moves the start of the call.
     await post([{ event: 'answered', agent: { extension: EXT }, occurredAt: at(20, 10) }]);
     await post([{ direction: 'inbound', event: 'created', from: P3, to: LINE_B, occurredAt: at(19, 50) }]);
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
     const view = (await api<CallView>(h.info, `/calls/${id}`)).body;
     expect(view).toMatchObject({ outcome: 'answered', startedAt: at(19, 50) });
     const answeredAt = `${at(19, 50)}#${id}`;

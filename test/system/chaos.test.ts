@@ -59,7 +59,7 @@ describe('every event delivered twice, deliveries shuffled (I3, R5)', () => {
     const from = randomNumber();
     const id = await missedCall(from);
     await ticketOfCall(id);
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
     // The chaos switch is really on: the one Call Ended reached the tickets function twice.
     expect(invocations('TicketsCreateCallTicket') - before).toBe(2);
     const tickets = await ticketsOf(from);
@@ -75,7 +75,7 @@ describe('every event delivered twice, deliveries shuffled (I3, R5)', () => {
     const ticket = await ticketOfCall(first);
     const second = await missedCall(from, ['Boris Ivanov']);
     await waitFor('second call grouped', async () => (await api<Ticket>(h.info, `/tickets/${ticket.id}`)).body.callIds.length >= 2);
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
     const grouped = (await api<Ticket>(h.info, `/tickets/${ticket.id}`)).body;
     expect(grouped.callIds).toEqual([first, second]);
     expect(grouped.messages).toHaveLength(2);
@@ -91,7 +91,7 @@ describe('every event delivered twice, deliveries shuffled (I3, R5)', () => {
     await postZammad(h.info, { event: 'hangup', direction: 'in', from, to: LINE, callId, cause: 'normalClearing' });
     const id = callIdFor('zammad', callId);
     await ticketOfCall(id);
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
     const tickets = await ticketsOf(from);
     expect(tickets).toHaveLength(1);
     expect(tickets[0]).toMatchObject({ subject: `Incoming call from ${from}`, status: 'closed', missed: false, assigneeId: 'emp-102', callIds: [id] });
@@ -111,7 +111,7 @@ describe('every event delivered twice, deliveries shuffled (I3, R5)', () => {
       expect(popup['call']).toMatchObject({ id, from, to: LINE, direction: 'inbound' });
       await postZammad(h.info, { event: 'hangup', direction: 'in', from, to: LINE, callId, cause: 'cancel' });
       await anna.next('call_ended', about);
-      await h.runtime.bus.idle();
+      await h.runtime.settled();
       // Duplicated Call Ringing deliveries may each push a frame: at-least-once at the socket, by design.
       const popups = anna.messages.filter((m) => m['type'] === 'incoming_call' && about(m));
       expect(popups.length).toBeGreaterThanOrEqual(1);
@@ -146,7 +146,7 @@ describe('every event delivered twice, deliveries shuffled (I3, R5)', () => {
     const inOrder = await endedCall(idA, 'answered');
     const outOfOrder = await endedCall(idB, 'answered');
     await ticketOfCall(idB);
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
 
     expect(essence(inOrder)).toEqual({
       status: 'ended',
@@ -184,7 +184,7 @@ describe('a consumer that keeps failing (S5)', () => {
     }
     const ours = () => h.runtime.bus.deadLetters().filter((d) => d.event.id === eventId);
     await waitFor('dead letter of the tickets rule', async () => ours().some((d) => d.ruleName === ticketsRule));
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
 
     const letters = ours().filter((d) => d.ruleName === ticketsRule);
     // Delivered twice (chaos), each delivery: first try + 2 retries ([100, 200] ms), then the DLQ.
@@ -209,7 +209,7 @@ describe('a consumer that keeps failing (S5)', () => {
     expect(replayed).toBe(total);
     expect(ours()).toEqual([]); // re-queued, no longer dead
     // Still invalid: after fresh retries it is back in the sink.
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
     const again = ours().filter((d) => d.ruleName === ticketsRule);
     expect(again).toHaveLength(2);
     expect(again.every((d) => d.attempts === 3)).toBe(true);

@@ -77,7 +77,7 @@ async function answeredCall(from: string, ext = '101') {
 
 async function settled(callId: string): Promise<void> {
   await waitFor(`call ${callId} ended`, async () => (await api<Call>(h.info, `/calls/${callId}`)).body.status === 'ended');
-  await h.runtime.bus.idle();
+  await h.runtime.settled();
 }
 
 describe('tickets from answered calls (T)', () => {
@@ -328,7 +328,7 @@ describe('missed calls (M)', () => {
     await Promise.all(calls.map(async (c) => { await c.ring('101'); await c.end('no_answer_timeout'); }));
     const t = await waitFor('all grouped', async () => { const ts = await ticketsOf(from); return ts.length === 1 && ts[0]!.callIds.length === 20 ? ts[0] : null; }, 30_000);
     expect([...t.callIds].sort()).toEqual(calls.map((c) => c.id).sort());
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
     expect(await ticketsOf(from)).toHaveLength(1);
   });
 });
@@ -401,7 +401,7 @@ describe('agent notifications (N)', () => {
       await again.ring('101');
       await again.end('no_answer_timeout');
       await annaWs.next('ticket_updated', (m) => (m['ticket'] as Ticket).id === first.ticket.id);
-      await h.runtime.bus.idle();
+      await h.runtime.settled();
       expect(borisWs.messages.some((m) => (m['type'] === 'ticket_created' || m['type'] === 'ticket_updated') && (m['ticket'] as Ticket).id === first.ticket.id)).toBe(false);
     } finally {
       await annaWs.close();

@@ -31,7 +31,7 @@ describe('late answer events', () => {
     await postZammad(h.info, { event: 'answer', direction: 'in', from, to: LINE, callId: zammadId, answeringNumber: '102' });
     const ticket = await waitFor('ticket converted', async () => (await ticketsOf(from)).find((t) => t.status === 'closed'));
     expect(ticket).toMatchObject({ id: missed.id, subject: `Incoming call from ${from}`, status: 'closed', missed: false, assigneeId: 'emp-102', callIds: [id] });
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
     expect(await ticketsOf(from)).toHaveLength(1);
 
     // M2: the converted ticket is no missed-call group any more: the next missed call opens a new one.

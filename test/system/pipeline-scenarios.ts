@@ -58,7 +58,7 @@ export function pipelineScenarios(options: Parameters<typeof startHarness>[0] = 
       expect(popup['customer']).toEqual({ id: 'cus-ivan-petrov', fullName: 'Ivan Petrov', email: 'ivan@example.com', company: 'Romashka LLC' });
       await postZammad(h.info, { event: 'hangup', direction: 'in', from: '89161234567', to: LINE, callId, cause: 'cancel' });
       await anna.next('call_ended', (m) => (m['call'] as Call).id === callIdFor('zammad', callId));
-      await h.runtime.bus.idle();
+      await h.runtime.settled();
       expect(boris.messages.filter((m) => JSON.stringify(m).includes(callIdFor('zammad', callId)))).toEqual([]);
       await Promise.all([anna.close(), boris.close()]);
     });
@@ -116,7 +116,7 @@ export function pipelineScenarios(options: Parameters<typeof startHarness>[0] = 
       const callId = callIdValue();
       await postZammad(h.info, { event: 'newCall', direction: 'in', from: randomNumber(), to: LINE, callId, user: ['Boris Ivanov'] });
       await waitFor('stale connection removed', async () => !(await h.ddb.send(new GetCommand({ TableName: table, Key: key(stale) }))).Item);
-      await h.runtime.bus.idle();
+      await h.runtime.settled();
       expect((await h.ddb.send(new GetCommand({ TableName: table, Key: key(fresh) }))).Item).toMatchObject({ connectionId: fresh });
       await h.ddb.send(new DeleteCommand({ TableName: table, Key: key(fresh) }));
     });
@@ -180,7 +180,7 @@ export function pipelineScenarios(options: Parameters<typeof startHarness>[0] = 
         return c.status === 'ended' ? c : null;
       });
       expect(call.outcome).toBe('ivr_only');
-      await h.runtime.bus.idle();
+      await h.runtime.settled();
       expect(await ticketsOf(from)).toEqual([]);
     });
 
@@ -188,13 +188,13 @@ export function pipelineScenarios(options: Parameters<typeof startHarness>[0] = 
       const from = randomNumber();
       const id = await missedCall(from);
       const ticket = await ticketOfCall(id);
-      await h.runtime.bus.idle();
+      await h.runtime.settled();
       const before = (await api<Call>(h.info, `/calls/${id}`)).body;
       const puts = h.runtime.bus.stats().entries;
       const zammadId = before.providerCallId;
       const res = await postZammad(h.info, { event: 'hangup', direction: 'in', from, to: LINE, call_id: zammadId, cause: 'noAnswer' }, 'form');
       expect(res.status).toBe(200);
-      await h.runtime.bus.idle();
+      await h.runtime.settled();
       expect(h.runtime.bus.stats().entries).toBe(puts);
       expect((await api<Call>(h.info, `/calls/${id}`)).body).toEqual(before);
       expect(await ticketsOf(from)).toEqual([ticket]);
@@ -208,7 +208,7 @@ export function pipelineScenarios(options: Parameters<typeof startHarness>[0] = 
         return ts.length === 1 && ts[0]!.callIds.length === ids.length ? ts[0] : null;
       }, 20_000);
       expect([...ticket.callIds].sort()).toEqual([...ids].sort());
-      await h.runtime.bus.idle();
+      await h.runtime.settled();
       expect(await ticketsOf(from)).toHaveLength(1);
     });
   });

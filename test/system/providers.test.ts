@@ -35,7 +35,7 @@ async function expectAnswered(id: string, from: string, provider: string, employ
   expect(call).toMatchObject({ id, provider, direction: 'inbound', outcome: 'answered', answeredBy: employee, from, customerNumber: from });
   const ticket = await waitFor(`ticket of ${id}`, async () => (await tickets()).find((t) => t.callIds.includes(id)));
   expect(ticket).toMatchObject({ subject: `Incoming call from ${from}`, status: 'closed', missed: false, assigneeId: employee, customerNumber: from, callIds: [id] });
-  await h.runtime.bus.idle();
+  await h.runtime.settled();
   expect((await tickets()).filter((t) => t.customerNumber === from)).toHaveLength(1);
 }
 
@@ -45,7 +45,7 @@ async function expectMissed(id: string, from: string, provider: string): Promise
   expect(call).toMatchObject({ id, provider, direction: 'inbound', outcome: 'missed', answeredBy: null, from, customerNumber: from });
   const ticket = await waitFor(`ticket of ${id}`, async () => (await tickets()).find((t) => t.callIds.includes(id)));
   expect(ticket).toMatchObject({ subject: `Missed call from ${from}`, status: 'open', missed: true, assigneeId: null, customerNumber: from, callIds: [id] });
-  await h.runtime.bus.idle();
+  await h.runtime.settled();
   expect((await tickets()).filter((t) => t.customerNumber === from)).toHaveLength(1);
 }
 
@@ -53,7 +53,7 @@ async function expectMissed(id: string, from: string, provider: string): Promise
 async function expectRefused(res: Response, id: string, code: string): Promise<void> {
   expect(res.status).toBe(401);
   expect(await res.json()).toMatchObject({ error: code });
-  await h.runtime.bus.idle();
+  await h.runtime.settled();
   expect((await api(h.info, `/calls/${id}`)).status).toBe(404);
 }
 
@@ -254,7 +254,7 @@ describe('zammad answers', () => {
 
     const call = await endedCall(id);
     expect(call).toMatchObject({ provider: 'zammad', direction: 'inbound', outcome: 'rejected_blocked', answeredBy: null, from: BLOCKED });
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
     const all = await tickets();
     expect(all.filter((t) => t.callIds.includes(id) || t.customerNumber === BLOCKED)).toEqual([]);
   });

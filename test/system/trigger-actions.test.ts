@@ -110,7 +110,7 @@ describe('webhook action', () => {
     const mine = () => received.filter((r) => r.path === '/ok' && r.body.includes(number));
     await waitFor('the webhook', async () => mine().length > 0);
     await sleep(2_000); // time for the redeliveries to run (and not post)
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
     expect(mine()).toHaveLength(1);
     const [hook] = mine();
     expect(JSON.parse(hook!.body)).toEqual({ number, line, agent: 'Anna Smirnova' });
@@ -145,7 +145,7 @@ describe('webhook action', () => {
 
     await redeliverCallEnded(call, 2);
     await sleep(1_000);
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
     expect(mine()).toHaveLength(3);
     expect(runTriggersLetters(call.id)).toEqual([]);
   });
@@ -175,13 +175,13 @@ describe('webhook action', () => {
     down = false;
     expect(await h.runtime.bus.replayDeadLetters()).toBeGreaterThanOrEqual(1);
     await waitFor('the replayed delivery', async () => mine().some((r) => r.status === 200));
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
     expect(mine().map((r) => r.status)).toEqual([503, 503, 503, 200]);
     expect(runTriggersLetters(call.id)).toEqual([]);
     // Done now: another delivery of the event posts nothing.
     await redeliverCallEnded(call, 1);
     await sleep(1_000);
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
     expect(mine()).toHaveLength(4);
   });
 });
@@ -202,7 +202,7 @@ describe('create_ticket action', () => {
     const list = async () => (await api<{ items: Ticket[] }>(h.info, '/tickets?limit=100')).body.items.filter((t) => t.subject === subject);
     await waitFor('the rule ticket', async () => (await list()).length > 0);
     await sleep(2_000);
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
     const tickets = await list();
     expect(tickets).toHaveLength(1);
     expect(tickets[0]).toMatchObject({ status: 'pending', channel: 'calls', customerNumber: number, assigneeId: 'emp-101', callIds: [call.id] });
@@ -234,7 +234,7 @@ describe('notify digest mode', () => {
       // Redelivered events before the window ends: still three lines, one window, one flush schedule.
       for (const c of calls) await redeliverCallEnded(c, 2);
       await sleep(1_000);
-      await h.runtime.bus.idle();
+      await h.runtime.settled();
       expect(await lines()).toHaveLength(3);
       expect(digestSchedules()).toHaveLength(1);
       expect(digests()).toEqual([]); // nothing is sent while the window is open
@@ -254,7 +254,7 @@ describe('notify digest mode', () => {
       // Redeliveries after the flush neither open a window nor send a second digest.
       for (const c of calls) await redeliverCallEnded(c, 2);
       await sleep(1_000);
-      await h.runtime.bus.idle();
+      await h.runtime.settled();
       expect(digestSchedules()).toEqual([]);
       await h.runtime.scheduler.fireDue(new Date(Date.now() + 60 * 60_000));
       await sleep(300);

@@ -173,7 +173,7 @@ describe('missed call from a new number', () => {
     const annaWs = await openAgent(h.info, anna());
     const isThis = (m: Record<string, unknown>) => (m['task'] as Task | undefined)?.number === number;
     await h.runtime.scheduler.fireDue(new Date(Date.now() + 29 * 60_000));
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
     expect(annaWs.messages.some((m) => m['type'] === 'task_due' && isThis(m))).toBe(false);
     await h.runtime.scheduler.fireDue(new Date(Date.now() + 31 * 60_000));
     const due = await annaWs.next('task_due', isThis);
@@ -207,7 +207,7 @@ describe('missed call from a new number', () => {
 
     const annaWs = await openAgent(h.info, anna());
     await h.runtime.scheduler.fireDue(new Date(Date.now() + 31 * 60_000));
-    await h.runtime.bus.idle();
+    await h.runtime.settled();
     await new Promise((r) => setTimeout(r, 300));
     expect(annaWs.messages.some((m) => m['type'] === 'task_due' && (m['task'] as Task | undefined)?.number === number)).toBe(false);
     await annaWs.close();
