@@ -16,7 +16,10 @@ import { BodyTooLargeError, readBody as readLimitedBody } from '../gateway/body.
 export type { LocalScheduler, LocalSchedulerOptions, ScheduleRecord, SchedulerDeadLetter } from './types.ts';
 
 export const SCHEDULER_DEAD_LETTER_FILE = 'scheduler-dead-letters.jsonl';
-/** Local-only admin routes: `GET /_local/schedules`, `GET /_local/dead-letters`, `POST /_local/fire-due`. */
+/**
+ * Local-only admin routes: `GET /_local/schedules`, `GET /_local/dead-letters`, `POST /_local/fire-due`,
+ * `POST /_local/dead-letters/replay` (what `npm run redrive -- --local` calls).
+ */
 export const SCHEDULER_ADMIN_PREFIX = '/_local/';
 
 const NAME = /^[0-9a-zA-Z-_.]{1,64}$/;
@@ -182,6 +185,31 @@ export async function startScheduler(opts: LocalSchedulerOptions): Promise<Local
     }
   }
 
+  /** Hands every dead letter's input to its target again, with fresh retries (a failure dead-letters it anew); returns how many. */
+  function replayDeadLetters(): number {
+    const letters = dead.splice(0, dead.length);
+    for (const letter of letters) {
+      const now = new Date();
+      const record: ScheduleRecord = {
+        Arn: arnOf(letter.groupName, letter.scheduleName),
+        Name: letter.scheduleName,
+        GroupName: letter.groupName,
+        ScheduleExpression: `at(${now.toISOString().slice(0, 19)})`,
+        State: 'ENABLED',
+        ActionAfterCompletion: 'DELETE',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: { Arn: letter.targetArn, RoleArn: '', Input: JSON.stringify(letter.input), ...(letter.deadLetterArn ? { DeadLetterConfig: { Arn: letter.deadLetterArn } } : {}) },
+        CreationDate: now,
+        LastModificationDate: now,
+        dueAt: now,
+        fired: true,
+      };
+      const p = deliver(record).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
+    return letters.length;
+  }
+
   function fire(now: Date): { names: string[]; done: Promise<void> } {
     const due = [...store.values()].filter((s) => s.State === 'ENABLED' && !s.fired && s.dueAt.getTime() <= now.getTime());
     const runs: Promise<void>[] = [];
@@ -209,6 +237,7 @@ export async function startScheduler(opts: LocalSchedulerOptions): Promise<Local
       const admin = url.pathname.slice(SCHEDULER_ADMIN_PREFIX.length);
       if (admin === 'schedules' && method === 'GET') return send(res, 200, [...store.values()].map(wire));
       if (admin === 'dead-letters' && method === 'GET') return send(res, 200, dead);
+      if (admin === 'dead-letters/replay' && method === 'POST') return send(res, 200, { replayed: replayDeadLetters() });
       if (admin === 'fire-due' && method === 'POST') return send(res, 200, { fired: await fireDue() });
       return send(res, 404, { Message: `no local admin route ${method} ${url.pathname}` });
     }
@@ -268,6 +297,7 @@ export async function startScheduler(opts: LocalSchedulerOptions): Promise<Local
     schedules: () => [...store.values()].map((s) => structuredClone(s)),
     fireDue,
     deadLetters: () => dead.map((d) => ({ ...d })),
+    replayDeadLetters,
     idle: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },

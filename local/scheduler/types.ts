@@ -83,6 +83,8 @@ export interface LocalScheduler {
    */
   fireDue(now?: Date): Promise<string[]>;
   deadLetters(): SchedulerDeadLetter[];
+  /** Delivers every dead letter again with fresh retries; returns how many were re-queued. */
+  replayDeadLetters(): number;
   /** Resolves when no delivery is in flight or waiting for a retry. */
   idle(): Promise<void>;
 }
