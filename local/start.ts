@@ -18,7 +18,7 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** What a started tenant is reached at (written to .ringdesk/local.json): the runtime's endpoints, its tenant and logins. */
-export interface LocalInfo extends Pick<LocalRuntime, 'httpUrl' | 'wsUrl' | 'wsManagementUrl' | 'eventsUrl' | 'eventBusName' | 'functionUrls' | 'dynamodbUrl' | 'region'> {
+export interface LocalInfo extends Pick<LocalRuntime, 'httpUrl' | 'wsUrl' | 'wsManagementUrl' | 'eventsUrl' | 'schedulerUrl' | 'eventBusName' | 'functionUrls' | 'dynamodbUrl' | 'region'> {
   tenant: string;
   /** Id tokens of the seeded logins (valid for the console client's id-token lifetime, an hour). */
   tokens: LocalTokens;
@@ -128,6 +128,7 @@ export async function startTenant(opts: StartOptions = {}): Promise<{ runtime: L
       wsUrl: runtime.wsUrl,
       wsManagementUrl: runtime.wsManagementUrl,
       eventsUrl: runtime.eventsUrl,
+      schedulerUrl: runtime.schedulerUrl,
       eventBusName: runtime.eventBusName,
       functionUrls: runtime.functionUrls,
       dynamodbUrl: runtime.dynamo.directEndpoint,
