@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { callIdFor } from '#shared/domain/call-id.ts';
 import type { LocalInfo } from '../local/start.ts';
-import { launchBrowser } from '../test/browser/browser.ts';
+import { launchBrowser, logInAsDemo } from '../test/browser/browser.ts';
 
 /** In the page: the wall-clock time of the first frame that shows each new pop-up, by its number. */
 const WATCH_POPUPS = `(() => {
@@ -35,7 +35,7 @@ export async function benchBrowserPopups(info: LocalInfo, opts: BrowserPopupOpti
     const page = await browser.newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(info.consoleUrl);
-    await page.getByRole('button', { name: 'Log in as Anna Smirnova' }).click();
+    await logInAsDemo(page, 'Anna Smirnova');
     await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
     await page.evaluate(WATCH_POPUPS);
     const browserMs: number[] = [];

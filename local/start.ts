@@ -10,7 +10,7 @@ import { ensureConsoleBuilt, WEB_DIST } from './console-build.ts';
 import { startConsoleServer } from './console-server.ts';
 import { startLocalRuntime, type LocalRuntime, type RuntimeOptions } from './runtime.ts';
 import type { LocalCognitoInfo, Login } from './logins.ts';
-import { demoEmployees, seedTenant, type LocalTokens } from './seed.ts';
+import { seedTenant, type LocalTokens } from './seed.ts';
 
 // The local tools run on Node ≥ 20.19; functions on AWS run nodejs22.x. Silence the SDK's Node 20 notice.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -75,15 +75,11 @@ function tenantConfigOf(runtime: LocalRuntime): TenantConfig {
   return parseTenantConfig(String(fn.environment['TENANT_CONFIG']));
 }
 
-/** The console's config.json: this stack's URLs and, until people log in through Cognito, the demo logins. */
-export function consoleConfigOf(info: Pick<LocalInfo, 'httpUrl' | 'wsUrl' | 'tokens'>, config: TenantConfig): ConsoleConfig {
-  const employees = config.tenant === 'demo' ? demoEmployees : [];
-  const logins: DemoLogin[] = employees.flatMap((e) => {
-    const token = info.tokens.agents[e.extension];
-    return token ? [{ employeeId: e.id, name: e.fullName, role: e.accessLevel, extension: e.extension, token }] : [];
-  });
-  logins.push({ employeeId: 'admin', name: 'Admin', role: 'admin', extension: null, token: info.tokens.admin });
-  return { apiUrl: info.httpUrl, wsUrl: info.wsUrl, tenant: config.tenant, locale: config.locale, auth: { mode: 'demo', logins } };
+/** The console's config.json: this stack's URLs, its user pool in the local Cognito, and the seeded logins as hints. */
+export function consoleConfigOf(info: Pick<LocalInfo, 'httpUrl' | 'wsUrl' | 'cognito' | 'logins'>, config: TenantConfig): ConsoleConfig {
+  const { endpoint, region, userPoolId, clientId } = info.cognito;
+  const demoLogins: DemoLogin[] = info.logins.map(({ email, password, name, role }) => ({ email, password, name, role }));
+  return { apiUrl: info.httpUrl, wsUrl: info.wsUrl, tenant: config.tenant, locale: config.locale, auth: { mode: 'cognito', region, userPoolId, clientId, endpoint, demoLogins } };
 }
 
 /** The stack's user pool as the local Cognito serves it: its console and integrations clients (lib/features/identity.ts). */

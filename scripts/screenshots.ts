@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { callIdFor } from '#shared/domain/call-id.ts';
 import { projectRoot, startTenant, type LocalInfo } from '../local/start.ts';
-import { launchBrowser, LAPTOP, PHONE } from '../test/browser/browser.ts';
+import { launchBrowser, LAPTOP, logInAsDemo, PHONE } from '../test/browser/browser.ts';
 
 const OUT = join(projectRoot, 'docs/screenshots');
 const LINE = '+74951234567';
@@ -99,10 +99,18 @@ try {
     await page.goto(consoleUrl);
     await page.evaluate('localStorage.clear()');
     await page.reload();
-    await page.getByRole('button', { name: 'Log in as Anna Smirnova' }).waitFor();
+    await page.getByRole('button', { name: 'Fill in the login of Anna Smirnova' }).click();
     await shot(page, `login-${device}`);
+    // The same page in Russian, with a wrong password's message.
+    await page.getByLabel('Language').selectOption('ru');
+    await page.getByLabel('Пароль', { exact: true }).fill('not-the-password');
+    await page.getByRole('button', { name: 'Войти', exact: true }).click();
+    await page.getByRole('alert').waitFor();
+    await shot(page, `login-ru-${device}`);
+    await page.getByLabel('Язык').selectOption('en');
+    await page.getByRole('button', { name: 'Fill in the login of Anna Smirnova' }).click();
 
-    await page.getByRole('button', { name: 'Log in as Anna Smirnova' }).click();
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
     await page.getByRole('link', { name: 'Order 1042 arrived damaged' }).waitFor();
     await shot(page, `tickets-${device}`);
@@ -137,7 +145,8 @@ try {
     await page.getByRole('button', { name: 'Log out' }).click();
 
     // The supervisor pages (C2): the call log with recordings, the reports with their chart.
-    await page.getByRole('button', { name: 'Log in as Admin' }).click();
+    await page.getByRole('heading', { name: 'Log in to ringdesk' }).waitFor();
+    await logInAsDemo(page, 'Admin');
     await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
     await page.goto(`${consoleUrl}/calls`);
     await page.getByRole('table').getByRole('row').nth(1).waitFor();

@@ -55,12 +55,15 @@ const OPERATIONS: Record<string, Operation> = {
   RevokeToken: revokeToken,
 };
 
-// Browsers (the console) call Cognito directly, so the endpoint answers CORS as Cognito does.
+// Browsers (the console's login) call Cognito directly, so every answer carries CORS headers as
+// cognito-idp's do: any origin, no credentials (the tokens travel in bodies), the request and error
+// ids readable by the page. A preflight is answered 204 before any route is looked at.
 const CORS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
   'Access-Control-Allow-Headers': 'content-type, x-amz-target, x-amz-user-agent, amz-sdk-invocation-id, amz-sdk-request, authorization',
   'Access-Control-Max-Age': '600',
+  'Access-Control-Expose-Headers': 'x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date',
 };
 
 export async function startCognito(opts: LocalCognitoOptions): Promise<LocalCognito> {

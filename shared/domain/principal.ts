@@ -11,3 +11,12 @@ export interface Principal {
   /** A machine client (client credentials): may read, never write, whatever its role allows. */
   readOnly?: boolean;
 }
+
+// Highest first: a person in several groups acts with the most access they were given.
+const ROLES_BY_RANK: readonly Role[] = ['admin', 'analyst', 'agent'];
+
+/** The access level of a token's `cognito:groups` (the API and the console read it the same way). */
+export function roleOfGroups(groups: unknown): Role | undefined {
+  const list = Array.isArray(groups) ? groups : [];
+  return ROLES_BY_RANK.find((r) => list.includes(r));
+}

@@ -3,7 +3,7 @@
 // access tokens (client credentials, scope `ringdesk/read`) are a read-only principal.
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import type { Principal, Role } from '../domain/principal.ts';
+import { type Principal, type Role, roleOfGroups } from '../domain/principal.ts';
 import { unauthorized } from './errors.ts';
 import { jwksCache } from './jwks-cache.ts';
 
@@ -19,18 +19,10 @@ export interface IdentitySettings {
   machineClientId: string;
 }
 
-// Highest first: a person in several groups acts with the most access they were given.
-const ROLES_BY_RANK: readonly Role[] = ['admin', 'analyst', 'agent'];
-
-function roleOf(groups: unknown): Role | undefined {
-  const list = Array.isArray(groups) ? groups : [];
-  return ROLES_BY_RANK.find((r) => list.includes(r));
-}
-
 function principalOfClaims(payload: JwtPayload, s: IdentitySettings, tenant: string): Principal | undefined {
   if (payload['token_use'] === 'id' && payload.aud === s.consoleClientId) {
     const employeeId = payload['custom:employeeId'];
-    const role = roleOf(payload['cognito:groups']);
+    const role = roleOfGroups(payload['cognito:groups']);
     if (typeof employeeId !== 'string' || employeeId === '' || !role) return undefined;
     return { tenant, employeeId, role };
   }

@@ -1,13 +1,16 @@
 // The agent console in Debian's chromium against the whole local stack: PBX webhooks go to the local
 // runtime, the test clicks like an agent and asserts what is on the screen (controls by role and label).
 // Pop-ups, tickets, tasks and reminders for agents; the call log, CSV and reports for supervisors.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminDisableUserCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleInitialSize } from '../../local/console-build.ts';
 import type { Ticket } from '#shared/domain/ticket.ts';
+import { cognitoClient, ensureLogin, LOCAL_PASSWORD, signIn } from '../../local/logins.ts';
 import { api, callIdValue, postZammad, randomNumber, ringdeskCall, useHarness, waitFor } from '../system/harness.ts';
-import { launchBrowser, LAPTOP, PHONE, type Browser } from './browser.ts';
+import { launchBrowser, LAPTOP, logInAsDemo, logInWith, PHONE, type Browser } from './browser.ts';
 
 const LINE = '+74951234567';
 const IVAN = { number: '+79161234567', name: 'Ivan Petrov', company: 'Romashka LLC' };
@@ -22,14 +25,14 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** A fresh page logged in through the demo login, once the live connection is up. */
+/** A fresh page logged in with a demo login's email and password, once the live connection is up. */
 async function logIn(name: string, viewport = LAPTOP): Promise<Page> {
   const page = await browser.newPage(viewport);
   page.setDefaultTimeout(15_000);
   await page.goto(h.info.consoleUrl!);
   await page.evaluate('localStorage.clear()'); // the profile is shared by the pages of this file
   await page.reload();
-  await page.getByRole('button', { name: `Log in as ${name}` }).click();
+  await logInAsDemo(page, name);
   await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
   return page;
 }
@@ -155,6 +158,174 @@ describe('agent console: calls', () => {
 });
 
 describe('agent console: access, languages, screens', () => {
+describe('agent console: login through Cognito', () => {
+  const cognito = () => cognitoClient(h.info.cognito);
+  const loginPage = async (viewport = LAPTOP): Promise<Page> => {
+    const page = await browser.newPage(viewport);
+    page.setDefaultTimeout(15_000);
+    await page.goto(h.info.consoleUrl!);
+    await page.evaluate('localStorage.clear()');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Log in to ringdesk' }).waitFor();
+    return page;
+  };
+  /** A made-up agent with the local password: sign-outs and deactivations here touch no other test's login. */
+  const newAgent = async (label: string) => {
+    const email = `${label}-${randomUUID().slice(0, 8)}@demo.test`;
+    const login = { email, password: LOCAL_PASSWORD, role: 'agent' as const, name: `Test ${label}`, employeeId: `emp-${label}-${randomUUID().slice(0, 8)}` };
+    const client = cognito();
+    await ensureLogin(client, h.info.cognito.userPoolId, login);
+    client.destroy();
+    return login;
+  };
+  const storedRefreshToken = async (page: Page) => (await page.evaluate("localStorage.getItem('ringdesk.refreshToken')")) as string | null;
+
+  it('S6: an agent logs in with email and password, and a reload keeps them logged in; a wrong password says so in English and Russian', async () => {
+    const page = await loginPage();
+    const config = await (await fetch(`${h.info.consoleUrl}/config.json`)).text();
+    expect(config).not.toContain(h.info.tokens.admin);
+    await logInWith(page, 'anna@demo.example', 'Not-the-password-1');
+    await page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
+    await page.getByLabel('Language').selectOption('ru');
+    await page.getByRole('alert').filter({ hasText: 'Неверная почта или пароль.' }).waitFor();
+    await page.getByLabel('Язык').selectOption('en');
+
+    await logInWith(page, 'anna@demo.example', LOCAL_PASSWORD);
+    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+    expect(await page.locator('.who').textContent()).toContain('Anna Smirnova');
+    // Only the refresh token is stored; the id token lives in memory and a reload gets a new one.
+    expect(await storedRefreshToken(page)).toBeTruthy();
+    const stored = (await page.evaluate('JSON.stringify({ ...localStorage, ...sessionStorage })')) as string;
+    expect(stored).not.toMatch(/eyJ[\w-]+\.eyJ/);
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+    await page.close();
+  });
+
+  it('S6: an employee invited with a temporary password logs in with it, is asked for a new one, sets it and lands in the console', async () => {
+    const email = `invited-${randomUUID().slice(0, 8)}@demo.test`;
+    const client = cognito();
+    await client.send(
+      new AdminCreateUserCommand({
+        UserPoolId: h.info.cognito.userPoolId,
+        Username: email,
+        TemporaryPassword: 'Temporary-pass-2026',
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'name', Value: 'Vera Invited' },
+          { Name: 'custom:employeeId', Value: `emp-invited-${randomUUID().slice(0, 8)}` },
+        ],
+      }),
+    );
+    await client.send(new AdminAddUserToGroupCommand({ UserPoolId: h.info.cognito.userPoolId, Username: email, GroupName: 'agent' }));
+
+    const page = await loginPage();
+    await logInWith(page, email, 'Temporary-pass-2026');
+    await page.getByRole('heading', { name: 'Set your password' }).waitFor();
+    await page.getByLabel('New password', { exact: true }).fill('Vera-own-password-1');
+    await page.getByLabel('Repeat the new password').fill('Vera-own-password-2');
+    await page.getByRole('button', { name: 'Set password and log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The two passwords differ.' }).waitFor();
+    await page.getByLabel('New password', { exact: true }).fill('weakpassword1');
+    await page.getByLabel('Repeat the new password').fill('weakpassword1');
+    await page.getByRole('button', { name: 'Set password and log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'This password is too weak' }).waitFor();
+    await page.getByLabel('New password', { exact: true }).fill('Vera-own-password-1');
+    await page.getByLabel('Repeat the new password').fill('Vera-own-password-1');
+    await page.getByRole('button', { name: 'Set password and log in' }).click();
+    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+    expect(await page.locator('.who').textContent()).toContain('Vera Invited');
+
+    // The new password is the one now: it signs in, the temporary one no longer does.
+    expect((await signIn(client, h.info.cognito.clientId, email, 'Vera-own-password-1')).idToken).toBeTruthy();
+    await expect(signIn(client, h.info.cognito.clientId, email, 'Temporary-pass-2026')).rejects.toThrow('Incorrect username or password.');
+    client.destroy();
+    await page.close();
+  });
+
+  it('S6: "Log out" signs out everywhere (the refresh token is revoked) and returns to the login page', async () => {
+    const agent = await newAgent('logout');
+    const page = await loginPage();
+    await logInWith(page, agent.email, agent.password);
+    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    const refreshToken = await storedRefreshToken(page);
+    expect(refreshToken).toBeTruthy();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { name: 'Log in to ringdesk' }).waitFor();
+    expect(await storedRefreshToken(page)).toBeNull();
+    const client = cognito();
+    await waitFor('the refresh token revoked', () =>
+      client
+        .send(new InitiateAuthCommand({ ClientId: h.info.cognito.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken! } }))
+        .then(
+          () => false,
+          (err: Error) => err.message === 'Refresh Token has been revoked',
+        ),
+    );
+    client.destroy();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Log in to ringdesk' }).waitFor();
+    await page.close();
+  });
+
+  it('S6: before the id token expires the console refreshes it; a deactivated agent\'s refresh fails and they are sent to the login page with a message', async () => {
+    const agent = await newAgent('deactivated');
+    const page = await browser.newPage();
+    page.setDefaultTimeout(15_000);
+    // The page's clock, so that the hour of the id token passes in a moment.
+    await page.clock.install();
+    await page.goto(h.info.consoleUrl!);
+    await page.evaluate('localStorage.clear()');
+    await page.reload();
+    await logInWith(page, agent.email, agent.password);
+    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    const refreshes: string[] = [];
+    page.on('request', (req) => {
+      if (req.headers()['x-amz-target']?.endsWith('.InitiateAuth') && req.postData()?.includes('REFRESH_TOKEN_AUTH')) refreshes.push(req.url());
+    });
+
+    // 56 minutes on: the refresh five minutes before expiry succeeds and the agent stays.
+    await page.clock.fastForward('56:00');
+    await waitFor('the first refresh', async () => refreshes.length === 1);
+    await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Log in to ringdesk' }).count()).toBe(0);
+
+    const client = cognito();
+    await client.send(new AdminDisableUserCommand({ UserPoolId: h.info.cognito.userPoolId, Username: agent.email }));
+    client.destroy();
+    await page.clock.fastForward('56:00');
+    await page.getByRole('heading', { name: 'Log in to ringdesk' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'You were logged out: this account has been deactivated.' }).waitFor();
+    expect(refreshes).toHaveLength(2);
+    expect(await storedRefreshToken(page)).toBeNull();
+    await page.close();
+  });
+
+  it('S6: a 401 from the API refreshes the id token once and the request is retried', async () => {
+    const agent = await newAgent('expired');
+    const page = await loginPage();
+    let refused = 0;
+    // Fault injection: the first GET /tickets answers 401, as an expired token would.
+    await page.route(`${h.info.httpUrl}/tickets**`, async (route) => {
+      if (refused++ === 0) return route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ error: 'unauthorized', message: 'Unauthorized' }) });
+      return route.continue();
+    });
+    const refreshes: string[] = [];
+    page.on('request', (req) => {
+      if (req.postData()?.includes('REFRESH_TOKEN_AUTH')) refreshes.push(req.url());
+    });
+    await logInWith(page, agent.email, agent.password);
+    await page.getByRole('table').or(page.getByText('No tickets.')).first().waitFor();
+    expect(refused).toBeGreaterThanOrEqual(2);
+    expect(refreshes).toHaveLength(1);
+    await page.close();
+  });
+});
+
   it('C1: what a first visit loads (entry JS and CSS) stays within the 150 KB gzipped budget', () => {
     const size = consoleInitialSize();
     console.info(`console initial bundle: ${size.js} B JS + ${size.css} B CSS gzipped = ${size.total} B`);

@@ -39,3 +39,16 @@ export async function launchBrowser(): Promise<Browser> {
     },
   };
 }
+
+/** Logs in on the login page as a person does: email, password, "Log in". */
+export async function logInWith(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+}
+
+/** A local demo login: its hint fills the form, then "Log in". */
+export async function logInAsDemo(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: `Fill in the login of ${name}` }).click();
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+}

@@ -331,6 +331,38 @@ describe('local Cognito user pools', () => {
     ]);
   });
 
+  it("answers a browser's CORS preflight and a plain-fetch InitiateAuth as cognito-idp does (the console's login)", async () => {
+    const origin = 'http://127.0.0.1:8080';
+    const preflight = await fetch(cognito.url, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-amz-target' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+    const allowed = (preflight.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+    expect(allowed).toEqual(expect.arrayContaining(['content-type', 'x-amz-target']));
+    expect(Number(preflight.headers.get('access-control-max-age'))).toBeGreaterThan(0);
+
+    await employee('cora@demo.example', 'emp-cora');
+    const post = (AuthParameters: Record<string, string>) =>
+      fetch(cognito.url, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
+        body: JSON.stringify({ ClientId: consoleClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters }),
+      });
+    const ok = await post({ USERNAME: 'cora@demo.example', PASSWORD: STRONG });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('*');
+    expect(((await ok.json()) as { AuthenticationResult?: { IdToken?: string } }).AuthenticationResult?.IdToken).toBeTruthy();
+    // An error is readable by the page too: the status, the body's __type and message.
+    const refused = await post({ USERNAME: 'cora@demo.example', PASSWORD: 'Wrong-Pass-123' });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    expect(refused.headers.get('access-control-expose-headers')).toContain('x-amzn-ErrorType');
+    expect(await refused.json()).toEqual({ __type: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+  });
+
   it('checks SECRET_HASH for an app client with a secret', async () => {
     const { UserPoolClient } = await client.send(
       new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'server-side', GenerateSecret: true, ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),

@@ -13,7 +13,14 @@ const config: ConsoleConfig = {
   wsUrl: 'ws://127.0.0.1:3001/live',
   tenant: 'demo',
   locale: 'ru',
-  auth: { mode: 'demo', logins: [{ employeeId: 'emp-101', name: 'Anna Smirnova', role: 'agent', extension: '101', token: 't' }] },
+  auth: {
+    mode: 'cognito',
+    region: 'eu-central-1',
+    userPoolId: 'eu-central-1_local',
+    clientId: 'console-client',
+    endpoint: 'http://127.0.0.1:3003',
+    demoLogins: [{ email: 'anna@demo.example', password: 'Ringdesk-demo-2026', name: 'Anna Smirnova', role: 'agent' }],
+  },
 };
 
 let server: ConsoleServer;

@@ -4,6 +4,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ConsoleConfig } from '#shared/console-config.ts';
 import type { Ticket } from '#shared/domain/ticket.ts';
 import { projectRoot, type LocalInfo } from '../../local/start.ts';
 import { callIdValue, randomNumber, waitFor } from './harness.ts';
@@ -100,11 +101,13 @@ describe('bin/local.ts (npm start)', () => {
     expect(info.wsManagementUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/live$/);
     expect(info.eventsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(info.dynamodbUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    // C1: the console is served with a config.json naming this stack and the demo logins.
+    // C1: the console is served with a config.json naming this stack, its user pool and the demo logins (no token).
     expect(info.consoleUrl).toBe(consoleUrl);
-    const consoleConfig = (await (await fetch(`${consoleUrl}/config.json`)).json()) as { apiUrl: string; wsUrl: string; auth: { logins: { name: string }[] } };
-    expect(consoleConfig).toMatchObject({ apiUrl: httpUrl, wsUrl, auth: { mode: 'demo' } });
-    expect(consoleConfig.auth.logins.map((l) => l.name)).toEqual(['Anna Smirnova', 'Boris Ivanov', 'Admin']);
+    const consoleConfigText = await (await fetch(`${consoleUrl}/config.json`)).text();
+    const consoleConfig = JSON.parse(consoleConfigText) as ConsoleConfig;
+    expect(consoleConfig).toMatchObject({ apiUrl: httpUrl, wsUrl, auth: { mode: 'cognito', userPoolId: info.cognito.userPoolId, clientId: info.cognito.clientId, endpoint: info.cognito.endpoint } });
+    expect(consoleConfig.auth.demoLogins?.map((l) => l.name)).toEqual(['Anna Smirnova', 'Boris Ivanov', 'Admin']);
+    expect(consoleConfigText).not.toContain(info.tokens.admin);
     expect((await fetch(`${consoleUrl}/tickets`)).headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(stdout).toContain(info.tokens.admin);
     // S3: the demo people log in through the local Cognito; their logins are printed and in local.json.

@@ -17,7 +17,7 @@ describe('console catalogue', () => {
 
   it('C4: fills placeholders and leaves unknown ones as written', () => {
     expect(translate('en', 'header.user', { name: 'Anna Smirnova' })).toBe('Logged in as Anna Smirnova');
-    expect(translate('ru', 'login.extension', { extension: '101' })).toBe('доб. 101');
+    expect(translate('ru', 'login.fillAs', { name: 'Анна' })).toBe('Заполнить форму: Анна');
     expect(translate('en', 'header.user')).toBe('Logged in as {name}');
   });
 

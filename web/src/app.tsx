@@ -1,5 +1,5 @@
 // The console: log in, then the pages the access level allows, the header, and the call pop-ups.
-import type { ConsoleConfig, DemoLogin } from '#shared/console-config.ts';
+import type { ConsoleConfig } from '#shared/console-config.ts';
 import { useEffect, useMemo, useReducer, useState } from 'preact/hooks';
 import { createApi } from './api/http.ts';
 import { LiveConnection } from './api/live.ts';
@@ -13,7 +13,7 @@ import { EmployeesPage } from './pages/EmployeesPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotAllowed, NotFound } from './pages/Notice.tsx';
 import { ReportsPage } from './reports/ReportsPage.tsx';
-import { storedLocale, storedLogin, storeLocale, storeLogin } from './session.ts';
+import { type ConsoleUser, Session, storedLocale, storeLocale } from './session.ts';
 import { DueReminders } from './tasks/DueReminders.tsx';
 import { TasksPage } from './tasks/TasksPage.tsx';
 import { TicketPage } from './tickets/TicketPage.tsx';
@@ -37,35 +37,42 @@ export function App({ config }: { config: ConsoleConfig }) {
     document.documentElement.lang = locale;
   }, [locale]);
 
-  const [login, setLogin] = useState(() => storedLogin(config));
-  const logIn = (l: DemoLogin) => {
-    storeLogin(l);
-    setLogin(l);
-    // Asked on a click, as browsers want: pop-ups reach the agent when the tab is in the background.
-    if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission();
-  };
-  const logOut = () => {
-    storeLogin(null);
-    setLogin(null);
-  };
+  const session = useMemo(() => new Session(config.auth), [config]);
+  const [state, setState] = useState(session.state);
+  useEffect(() => {
+    const off = session.onChange(setState);
+    void session.resume();
+    return () => {
+      off();
+      session.dispose();
+    };
+  }, [session]);
   return (
     <I18nContext.Provider value={i18n}>
-      {login ? <Console key={login.employeeId} config={config} login={login} onLogout={logOut} /> : <LoginPage config={config} onLogin={logIn} />}
+      {state.kind === 'signedIn' ? (
+        <Console key={state.user.employeeId} config={config} session={session} login={state.user} />
+      ) : state.kind === 'resuming' ? (
+        <p class="notice" role="status">
+          {i18n.t('app.loading')}
+        </p>
+      ) : (
+        <LoginPage config={config} session={session} ended={state.ended} />
+      )}
     </I18nContext.Provider>
   );
 }
 
-function Console({ config, login, onLogout }: { config: ConsoleConfig; login: DemoLogin; onLogout(): void }) {
+function Console({ config, session, login }: { config: ConsoleConfig; session: Session; login: ConsoleUser }) {
   const { t } = useI18n();
-  const api = useMemo(() => createApi(config.apiUrl, login.token), [config, login]);
-  const [live] = useState(() => new LiveConnection(config.wsUrl, login.token));
+  const api = useMemo(() => createApi(config.apiUrl, session), [config, session]);
+  const [live] = useState(() => new LiveConnection(config.wsUrl, () => session.idToken));
   useEffect(() => () => live.close(), [live]);
   const liveState = useLiveState(live);
 
   const [popups, dispatch] = useReducer(popupsReducer, []);
   useEffect(() => live.onMessage((message) => dispatch({ kind: 'message', message, me: login.employeeId })), [live, login]);
   const activeCallIds = useMemo(() => new Set(popups.filter((p) => p.phase !== 'ended').map((p) => p.call.id)), [popups]);
-  const services = useMemo<ConsoleServices>(() => ({ config, login, api, live, activeCallIds }), [config, login, api, live, activeCallIds]);
+  const services = useMemo<ConsoleServices>(() => ({ config, login, session, api, live, activeCallIds }), [config, login, session, api, live, activeCallIds]);
 
   const path = usePath();
   useEffect(() => {
@@ -78,7 +85,7 @@ function Console({ config, login, onLogout }: { config: ConsoleConfig; login: De
       <a class="skip" href="#main">
         {t('app.skip')}
       </a>
-      <Header login={login} path={path} live={liveState} onLogout={onLogout} />
+      <Header login={login} path={path} live={liveState} onLogout={() => void session.signOut()} />
       <CallPopups popups={popups} dispatch={dispatch} />
       <DueReminders />
       <main id="main" tabIndex={-1}>

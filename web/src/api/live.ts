@@ -1,4 +1,6 @@
 // The agent's WebSocket (`wsUrl?token=`): reconnects with backoff and says which state it is in.
+// Each (re)connection takes the session's current id token: after a refresh, the next reconnect
+// uses the new one (an open connection stays authorized; the token is checked at connect).
 import { reconnectDelay } from './backoff.ts';
 import { parseAgentMessage, type AgentMessage } from './messages.ts';
 
@@ -20,7 +22,7 @@ export class LiveConnection {
 
   constructor(
     private readonly url: string,
-    private readonly token: string,
+    private readonly token: () => string,
   ) {
     this.open();
   }
@@ -50,7 +52,7 @@ export class LiveConnection {
   }
 
   private open(): void {
-    const socket = new WebSocket(`${this.url}?token=${encodeURIComponent(this.token)}`);
+    const socket = new WebSocket(`${this.url}?token=${encodeURIComponent(this.token())}`);
     this.socket = socket;
     socket.onopen = () => {
       const reconnected = this.everConnected;

@@ -39,7 +39,7 @@ const duration = (s: number) => `${Math.floor(s / 60)}:${String(Math.round(s % 6
 
 export function CallLogPage() {
   const { t, dateTime } = useI18n();
-  const { api, config, login } = useConsole();
+  const { api, config, session } = useConsole();
   const [draft, setDraft] = useState<CallFilters>(empty);
   const [filters, setFilters] = useState<CallFilters>(empty);
   const query = callLogQuery(filters);
@@ -56,7 +56,7 @@ export function CallLogPage() {
   const csv = (e: Event) => {
     e.preventDefault();
     setCsvError(null);
-    downloadCsv(config.apiUrl, login.token, `/calls${query ? `?${query}` : ''}`).catch((err: Error) => setCsvError(err.message));
+    downloadCsv(config.apiUrl, session.idToken, `/calls${query ? `?${query}` : ''}`).catch((err: Error) => setCsvError(err.message));
   };
 
   return (

@@ -1,12 +1,12 @@
 // Who is logged in, where they can go, the language, the live connection, and the way out.
-import type { DemoLogin } from '#shared/console-config.ts';
 import type { LiveState } from '../api/live.ts';
+import type { ConsoleUser } from '../session.ts';
 import { localeNames, locales, type ConsoleLocale } from '../i18n.ts';
 import { allowed, matchPage, pages } from '../pages.ts';
 import { useI18n } from './i18n-context.ts';
 import { Link } from './router.tsx';
 
-export function Header(props: { login: DemoLogin; path: string; live: LiveState; onLogout(): void }) {
+export function Header(props: { login: ConsoleUser; path: string; live: LiveState; onLogout(): void }) {
   const { t } = useI18n();
   const current = matchPage(props.path)?.page.id;
   const nav = pages.flatMap((p) => (p.nav && allowed(p, props.login.role) ? [{ ...p, nav: p.nav }] : []));

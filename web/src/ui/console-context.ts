@@ -1,15 +1,18 @@
 // What every page of a logged-in console shares: the settings, who is logged in, the API, the
 // WebSocket, and the pop-ups' calls (a ticket page shows "call in progress" for them).
-import type { ConsoleConfig, DemoLogin } from '#shared/console-config.ts';
+import type { ConsoleConfig } from '#shared/console-config.ts';
 import { createContext } from 'preact';
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from '../api/http.ts';
 import type { LiveConnection, LiveState } from '../api/live.ts';
 import type { AgentMessage } from '../api/messages.ts';
+import type { ConsoleUser, Session } from '../session.ts';
 
 export interface ConsoleServices {
   config: ConsoleConfig;
-  login: DemoLogin;
+  login: ConsoleUser;
+  /** The current id token (`session.idToken`) for requests made outside `api`. */
+  session: Session;
   api: Api;
   live: LiveConnection;
   /** Calls shown in pop-ups and not ended. */
