@@ -13,7 +13,7 @@ import { Architecture, Runtime, type CfnFunction, type IFunction } from 'aws-cdk
 import { LogLevel, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
-import { Queue, type IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { TenantConfig } from '#shared/config.ts';
 import type { Identity } from './features/identity.ts';
@@ -45,6 +45,8 @@ export interface SchedulerBinding {
 export class AppFunction extends NodejsFunction {
   /** Events that failed every async attempt (Lambda's own retries) land here. */
   readonly asyncFailures: IQueue;
+  /** The verb-noun name (`notify-agents`): the file under functions/ or triggers/. */
+  readonly shortName: string;
 
   /** @param name verb-noun file name under functions/, e.g. `list-calls`. */
   constructor(scope: Construct, name: string, { entry: entryOverride, ...props }: AppFunctionProps = {}) {
@@ -54,7 +56,7 @@ export class AppFunction extends NodejsFunction {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const asyncFailures = new Queue(scope, `${id}AsyncDlq`, { retentionPeriod: Duration.days(14) });
+    const asyncFailures = new Queue(scope, `${id}AsyncDlq`, { retentionPeriod: Duration.days(14), encryption: QueueEncryption.SQS_MANAGED });
     const entry = entryOverride ?? `functions/${name}.ts`;
     super(scope, id, {
       entry: path.join(repoRoot, entry),
@@ -88,6 +90,7 @@ export class AppFunction extends NodejsFunction {
       },
     });
     this.asyncFailures = asyncFailures;
+    this.shortName = name;
     alarmWhenNotEmpty(scope, `${id}AsyncDlqAlarm`, asyncFailures);
     const cfn = this.node.defaultChild as CfnFunction;
     cfn.addMetadata(FUNCTION_NAME_METADATA, name);

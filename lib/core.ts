@@ -1,6 +1,6 @@
 // Shared resources every feature plugs into: the single table, the tenant's bus, both APIs and the user pool.
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, CorsHttpMethod, HttpApi, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
@@ -9,6 +9,8 @@ import { Identity } from './features/identity.ts';
 
 export interface CoreProps {
   tenant: string;
+  /** Stage limits of both APIs (tenant settings `operations.throttle`). */
+  throttle: TenantConfig['operations']['throttle'];
 }
 
 /** What every feature construct receives. */
@@ -26,7 +28,7 @@ export class Core extends Construct {
   /** The tenant's user pool: every function that checks a bearer token binds it (bindIdentity). */
   readonly identity: Identity;
 
-  constructor(scope: Construct, id: string, { tenant }: CoreProps) {
+  constructor(scope: Construct, id: string, { tenant, throttle }: CoreProps) {
     super(scope, id);
 
     // AWS::DynamoDB::Table (not TableV2/GlobalTable): one region, and its schema maps 1:1 onto
@@ -60,6 +62,14 @@ export class Core extends Construct {
       },
     });
 
+    // The HttpApi L2 takes no stage options for its `$default` stage: its route defaults are set on the CfnStage.
+    const httpStage = this.httpApi.defaultStage;
+    if (!httpStage) throw new Error('the HTTP API has no $default stage to throttle');
+    (httpStage.node.defaultChild as CfnStage).defaultRouteSettings = {
+      throttlingRateLimit: throttle.http.rateLimit,
+      throttlingBurstLimit: throttle.http.burstLimit,
+    };
+
     this.webSocketApi = new WebSocketApi(this, 'WebSocketApi', {
       apiName: `ringdesk-${tenant}-live`,
       routeSelectionExpression: '$request.body.action',
@@ -68,6 +78,7 @@ export class Core extends Construct {
       webSocketApi: this.webSocketApi,
       stageName: 'live',
       autoDeploy: true,
+      throttle: { rateLimit: throttle.webSocket.rateLimit, burstLimit: throttle.webSocket.burstLimit },
     });
 
     this.identity = new Identity(this, 'Identity', { tenant });

@@ -127,6 +127,9 @@ export function readAssembly(outDir: string, stackName: string): AssemblyModel {
     const asset = r.Metadata?.['aws:asset:path'] as string | undefined;
     const handler = String(props(r)['Handler'] ?? 'index.handler');
     if (!asset) return []; // inline CDK helper functions (custom resources) are not part of the app
+    // Deploy-time helpers of the CDK in other languages (BucketDeployment's Python handler copying the
+    // console to S3) are not part of the app either: locally the console server does their job.
+    if (!String(props(r)['Runtime'] ?? 'nodejs').startsWith('nodejs')) return [];
     const [file, exportName = 'handler'] = handler.split(/\.(?=[^.]+$)/);
     const dir = join(outDir, asset);
     const bundlePath = ['.mjs', '.js', '.cjs'].map((ext) => join(dir, `${file}${ext}`)).find(existsSync);

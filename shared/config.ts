@@ -43,6 +43,20 @@ export const tenantConfigSchema = z.object({
       secret: z.string().min(16).optional(),
     })
     .optional(),
+  /** Deploy-time operations of the tenant stack (lib/): alarm notifications and API throttling. Not read by functions. */
+  operations: z
+    .object({
+      /** Every alarm of the stack is sent to its SNS topic; this address is subscribed to it (AWS mails a confirmation link once). */
+      alarmEmail: z.email().optional(),
+      /** API Gateway stage limits (requests per second, steady and burst); beyond them clients get 429. */
+      throttle: z
+        .object({
+          http: z.object({ rateLimit: z.number().positive().default(100), burstLimit: z.number().int().positive().default(200) }).prefault({}),
+          webSocket: z.object({ rateLimit: z.number().positive().default(50), burstLimit: z.number().int().positive().default(100) }).prefault({}),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   providers: z
     .object({
       zammad: z.object({ token: z.string().min(16) }).optional(),

@@ -3,10 +3,10 @@
 // are groups; the employee id is the custom attribute `employeeId`. The console signs in with a
 // public client (no secret: it runs in a browser); integrations use a confidential client with
 // client credentials and the read-only scope.
-import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery, CfnUserPoolGroup, OAuthScope, ResourceServerScope, StringAttribute, UserPool, type UserPoolClient, type IUserPool,
-  UserPoolResourceServer,
+  UserPoolResourceServer, type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import type { AccessLevel } from '#shared/domain/directory.ts';
@@ -31,6 +31,10 @@ export class Identity extends Construct {
   readonly machineClient: UserPoolClient;
   /** `https://cognito-idp.{region}.amazonaws.com/{poolId}`: the `iss` of the pool's tokens. */
   readonly issuer: string;
+  /** The pool's Cognito domain: integrations get machine tokens from its OAuth2 token endpoint. */
+  readonly domain: UserPoolDomain;
+  /** `https://{prefix}.auth.{region}.amazoncognito.com/oauth2/token` (client credentials grant). */
+  readonly tokenEndpoint: string;
 
   constructor(scope: Construct, id: string, { tenant }: IdentityProps) {
     super(scope, id);
@@ -91,11 +95,22 @@ export class Identity extends Construct {
       oAuth: { flows: { clientCredentials: true }, scopes: [OAuthScope.resourceServer(api, read)] },
     });
 
+    // Client credentials need the pool's OAuth2 token endpoint, i.e. a domain. Cognito domain prefixes are
+    // unique per region across all accounts, so the tenant gets the first block of the stack's own GUID
+    // (stable for the stack's life, different in every account and region); `aws`, `amazon` and `cognito`
+    // are reserved words in a prefix.
+    const stackGuidBlock = Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))));
+    this.domain = pool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: `ringdesk-${tenant.replace(/aws|amazon|cognito/g, 'x')}-${stackGuidBlock}` },
+    });
+    this.tokenEndpoint = `${this.domain.baseUrl()}/oauth2/token`;
+
     this.issuer = `https://${pool.userPoolProviderUrl}`;
     const stack = Stack.of(this);
     new CfnOutput(stack, 'UserPoolId', { value: pool.userPoolId });
     new CfnOutput(stack, 'ConsoleClientId', { value: this.consoleClient.userPoolClientId });
     new CfnOutput(stack, 'MachineClientId', { value: this.machineClient.userPoolClientId });
     new CfnOutput(stack, 'UserPoolIssuer', { value: this.issuer });
+    new CfnOutput(stack, 'MachineTokenEndpoint', { value: this.tokenEndpoint, description: 'OAuth2 token endpoint for machine tokens (client credentials of MachineClientId)' });
   }
 }

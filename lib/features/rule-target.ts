@@ -4,7 +4,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Rule, type CfnRule, type EventPattern, type IEventBus, type Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { alarmWhenNotEmpty } from '../app-function.ts';
 import { validatePattern } from '#shared/event-patterns/pattern-validate.ts';
@@ -20,7 +20,7 @@ export interface RuleToFunctionProps {
 
 /** Creates `{id}Rule`, `{id}Dlq` and `{id}DlqAlarm` in `scope`. */
 export function ruleToFunction(scope: Construct, id: string, props: RuleToFunctionProps): { rule: Rule; deadLetterQueue: Queue } {
-  const deadLetterQueue = new Queue(scope, `${id}Dlq`, { retentionPeriod: Duration.days(14) });
+  const deadLetterQueue = new Queue(scope, `${id}Dlq`, { retentionPeriod: Duration.days(14), encryption: QueueEncryption.SQS_MANAGED });
   const rule = new Rule(scope, `${id}Rule`, {
     ...(props.bus ? { eventBus: props.bus } : {}),
     ...(props.eventPattern ? { eventPattern: props.eventPattern } : {}),

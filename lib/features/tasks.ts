@@ -9,7 +9,7 @@ import { HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
-import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { taskRoutes } from '#shared/http/routes/tasks.ts';
 import { alarmWhenNotEmpty, AppFunction, type SchedulerBinding } from '../app-function.ts';
@@ -43,7 +43,7 @@ export class Tasks extends Construct {
     });
     this.fireTask.grantInvoke(role);
     // Invocations Scheduler could not make after its retries (the schedule target's DeadLetterConfig).
-    const deadLetterQueue = new Queue(this, 'ScheduleDlq', { retentionPeriod: Duration.days(14) });
+    const deadLetterQueue = new Queue(this, 'ScheduleDlq', { retentionPeriod: Duration.days(14), encryption: QueueEncryption.SQS_MANAGED });
     deadLetterQueue.grantSendMessages(role);
     alarmWhenNotEmpty(this, 'ScheduleDlqAlarm', deadLetterQueue);
     this.scheduling = { group, role, target: this.fireTask, deadLetterQueue };

@@ -14,5 +14,12 @@ const diagnostics = {
   error: (message: string) => logger.error(message),
 };
 
-export const metrics = new Metrics({ namespace: 'ringdesk', serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? 'ringdesk', logger: diagnostics });
+// The tenant is a dimension: two tenant stacks in one account must not add up on each other's dashboard.
+const tenant = process.env['TENANT_ID'];
+export const metrics = new Metrics({
+  namespace: 'ringdesk',
+  serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? 'ringdesk',
+  ...(tenant ? { defaultDimensions: { tenant } } : {}),
+  logger: diagnostics,
+});
 export { MetricUnit };

@@ -43,7 +43,9 @@ beforeAll(() => {
   stack = new RingdeskStack(app, 'Ringdesk-demo', { config: demoConfig });
   template = Template.fromStack(stack);
   functions = new Map(
-    Object.entries(template.findResources('AWS::Lambda::Function') as Resources).map(([id, r]) => [r.Metadata?.['ringdesk:function'], [id, r]]),
+    Object.entries(template.findResources('AWS::Lambda::Function') as Resources)
+      .filter(([, r]) => r.Metadata?.['ringdesk:function']) // not the CDK's own handlers (the console's BucketDeployment)
+      .map(([id, r]) => [r.Metadata?.['ringdesk:function'], [id, r]]),
   );
 }, 240_000);
 
@@ -125,10 +127,10 @@ describe('functions', () => {
 
   it('get env vars only for what they are bound to', () => {
     const bus = new Set(['ingest-webhook', 'create-call-ticket', 'finalize-stale-calls', 'rebuild-call', 'act-on-call', 'act-on-ticket', 'run-triggers']);
-    const ws = new Set(['notify-agents', 'ws-default', 'act-on-call', 'act-on-ticket', 'run-triggers', 'fire-task', ...triggers.filter((t) => t.webSocket).map((t) => t.name)]);
+    const ws = new Set(['notify-agents', 'ws-default', 'manage-employees', 'act-on-call', 'act-on-ticket', 'run-triggers', 'fire-task', ...triggers.filter((t) => t.webSocket).map((t) => t.name)]);
     // Create/delete callback-task schedules (shared/services/tasks.ts).
     const scheduler = new Set(['manage-tasks', 'cancel-callback-tasks', 'run-triggers', 'ws-connect', ...triggers.filter((t) => t.scheduler).map((t) => t.name)]);
-    const noTable = new Set(['ws-authorize', 'get-openapi']);
+    const noTable = new Set(['get-openapi']);
     // The public API document needs no tenant settings (and so holds no secret).
     const noTenant = new Set(['get-openapi']);
     const [tableId] = Object.keys(template.findResources('AWS::DynamoDB::Table'));
@@ -383,7 +385,8 @@ describe('APIs', () => {
 
   it('outputs the endpoints and names', () => {
     expect(Object.keys(template.toJSON().Outputs).sort()).toEqual([
-      'ConsoleClientId', 'EventBusName', 'ExportUrl', 'HttpUrl', 'MachineClientId', 'TableName', 'UserPoolId', 'UserPoolIssuer', 'WebSocketUrl', 'WsManagementUrl',
+      'ConsoleClientId', 'ConsoleUrl', 'EventBusName', 'ExportUrl', 'HttpUrl', 'MachineClientId', 'MachineTokenEndpoint', 'TableName', 'UserPoolId', 'UserPoolIssuer',
+      'WebSocketUrl', 'WebhookUrlMango', 'WebhookUrlMegafon', 'WebhookUrlRingdesk', 'WebhookUrlTwilio', 'WebhookUrlZadarma', 'WebhookUrlZammad', 'WsManagementUrl',
     ]);
   });
 
