@@ -2,20 +2,44 @@
 // runtime, the test clicks like an agent and asserts what is on the screen (controls by role and label).
 // Pop-ups, tickets, tasks and reminders for agents; the call log, CSV and reports for supervisors.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminDisableUserCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import type { Page } from 'playwright-core';
+import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleInitialSize } from '../../local/console-build.ts';
-import type { Ticket } from '#shared/domain/ticket.ts';
 import { cognitoClient, ensureLogin, LOCAL_PASSWORD, signIn } from '../../local/logins.ts';
+import type { Ticket } from '#shared/domain/ticket.ts';
 import { api, callIdValue, postZammad, randomNumber, ringdeskCall, useHarness, waitFor } from '../system/harness.ts';
 import { launchBrowser, LAPTOP, logInAsDemo, logInWith, PHONE, type Browser } from './browser.ts';
 
 const LINE = '+74951234567';
 const IVAN = { number: '+79161234567', name: 'Ivan Petrov', company: 'Romashka LLC' };
 
-const h = useHarness({ console: true });
+// Click-to-call (T7) goes to a stand-in of Mango's API started here: the demo tenant's settings with
+// `providers.mango.apiUrl` pointed at it.
+const pbxCommands: { url: string; body: string }[] = [];
+const fakeMango = createServer((req, res) => {
+  let body = '';
+  req.on('data', (c: Buffer) => (body += c.toString()));
+  req.on('end', () => {
+    pbxCommands.push({ url: req.url ?? '', body });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ result: 1000 }));
+  });
+});
+const h = useHarness(async () => {
+  await new Promise<void>((r) => fakeMango.listen(0, '127.0.0.1', r));
+  const { port } = fakeMango.address() as AddressInfo;
+  const settings = JSON.parse(readFileSync(new URL('../../config/tenants/demo.json', import.meta.url), 'utf8')) as { providers: { mango: Record<string, string> } };
+  settings.providers.mango['apiUrl'] = `http://127.0.0.1:${port}/vpbx/`;
+  const tenantConfigFile = join(mkdtempSync(join(tmpdir(), 'ringdesk-console-tenant-')), 'demo.json');
+  writeFileSync(tenantConfigFile, JSON.stringify(settings));
+  return { console: true, tenantConfigFile };
+});
+afterAll(() => new Promise<void>((r) => fakeMango.close(() => r())));
 let browser: Browser;
 
 beforeAll(async () => {
@@ -157,7 +181,6 @@ describe('agent console: calls', () => {
   });
 });
 
-describe('agent console: access, languages, screens', () => {
 describe('agent console: login through Cognito', () => {
   const cognito = () => cognitoClient(h.info.cognito);
   const loginPage = async (viewport = LAPTOP): Promise<Page> => {
@@ -326,6 +349,7 @@ describe('agent console: login through Cognito', () => {
   });
 });
 
+describe('agent console: access, languages, screens', () => {
   it('C1: what a first visit loads (entry JS and CSS) stays within the 150 KB gzipped budget', () => {
     const size = consoleInitialSize();
     console.info(`console initial bundle: ${size.js} B JS + ${size.css} B CSS gzipped = ${size.total} B`);
@@ -576,5 +600,212 @@ describe('supervisor console: customers', () => {
     await edit.getByRole('button', { name: 'Save customer' }).click();
     await row.getByText('Lotos Ltd').waitFor();
     await page.close();
+  });
+});
+
+describe('agent console: reconnect', () => {
+  it('C3, N1, N3: a call that rang while the WebSocket was down gets its pop-up on reconnect (GET /me/calls); one that ended meanwhile collapses', async () => {
+    // The page's WebSocket goes through the test: passed to the gateway, or refused while `down`.
+    let intercept = true;
+    let down = false;
+    const open: WebSocketRoute[] = [];
+    await browser.context.routeWebSocket(
+      () => intercept,
+      (ws) => {
+        if (down) return ws.close({ code: 1001, reason: 'offline' });
+        open.push(ws, ws.connectToServer());
+      },
+    );
+    const drop = async () => {
+      down = true;
+      for (const ws of open.splice(0)) await ws.close({ code: 1001, reason: 'offline' });
+    };
+    const myCalls = async (token = anna()) => (await api<{ items: { call: { id: string } }[] }>(h.info, '/me/calls', token)).body.items.map((m) => m.call.id);
+    try {
+      const page = await logIn('Anna Smirnova');
+      expect(open.length).toBeGreaterThan(0);
+      await drop();
+      const number = randomNumber();
+      const missed = call('inbound', number);
+      await missed.ring('101');
+      await waitFor('the ringing call among my calls', async () => (await myCalls()).includes(missed.id));
+      expect(await myCalls(h.info.tokens.agents['102']!)).not.toContain(missed.id);
+      await page.waitForTimeout(500); // the push went nowhere: no pop-up while down
+      expect(await popupOf(page, number).count()).toBe(0);
+
+      down = false;
+      const popup = popupOf(page, number);
+      await popup.waitFor();
+      expect(await popup.getByText('Ringing').isVisible()).toBe(true);
+
+      await drop();
+      await missed.end('no_answer_timeout');
+      await waitFor('the call gone from my calls', async () => !(await myCalls()).includes(missed.id));
+      expect(await popup.count()).toBe(1);
+      down = false;
+      await popup.waitFor({ state: 'detached' });
+      await page.close();
+    } finally {
+      intercept = false;
+      down = false;
+    }
+  });
+});
+
+describe('supervisor console: trigger rules', () => {
+  it('C2, R2: an admin sees the rules and the dry run for a call explained per rule: matched or not, every condition, the actions that would run; an agent does not see the page', async () => {
+    const rule = async (name: string, conditions: unknown) => {
+      const r = await send('POST', '/rules', { name, event: 'call_ended', conditions, actions: [{ type: 'notify', accessLevels: ['admin'], text: 'dry run only' }] }, h.info.tokens.admin);
+      expect(r.status).toBe(201);
+      return (r.body as { id: string }).id;
+    };
+    const suffix = Date.now();
+    const matching = `Unknown inbound caller ${suffix}`;
+    const failing = `Known customer only ${suffix}`;
+    const ids = [await rule(matching, { all: [{ direction: ['inbound'] }, { not: { customer: 'known' } }] }), await rule(failing, { customer: 'known' })];
+    const number = randomNumber();
+    const c = call('inbound', number);
+    await c.ring('101');
+    await c.end('no_answer_timeout');
+    await waitFor('the call in the log', async () => (await api<{ items: { id: string }[] }>(h.info, '/calls?limit=20')).body.items.some((x) => x.id === c.id));
+    try {
+      const agent = await logIn('Anna Smirnova');
+      expect(await agent.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rules' }).count()).toBe(0);
+      await agent.goto(`${h.info.consoleUrl}/rules`);
+      await agent.getByRole('heading', { name: 'Not allowed' }).waitFor();
+      await agent.close();
+
+      const page = await logIn('Admin');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rules' }).click();
+      await page.getByRole('heading', { name: 'Trigger rules' }).waitFor();
+      await page.getByRole('row').filter({ hasText: matching }).getByText('Call ended').waitFor();
+      const picker = page.getByLabel('Recent call');
+      const option = picker.locator('option').filter({ hasText: number });
+      await option.waitFor({ state: 'attached' });
+      await picker.selectOption(c.id);
+      expect(await page.getByLabel('Call id').inputValue()).toBe(c.id);
+      await page.getByRole('button', { name: 'Explain' }).click();
+
+      const results = page.getByRole('list', { name: `Rules for call ${c.id}` });
+      const yes = results.getByRole('listitem', { name: matching });
+      await yes.waitFor();
+      expect(await yes.getByText('Matches', { exact: true }).isVisible()).toBe(true);
+      const conditions = yes.getByRole('list', { name: 'Conditions' }).getByRole('listitem');
+      expect(await conditions.allInnerTexts()).toEqual([
+        expect.stringMatching(/^✓\s*All of these\s*held\s*2 of 2 held, all needed$/),
+        expect.stringMatching(/^✓\s*Direction\s*held\s*the direction is inbound/),
+        expect.stringMatching(/^✓\s*Not this\s*held\s*the inner condition did not hold$/),
+        expect.stringMatching(/^✗\s*Known caller\s*did not hold\s*no customer has number \+7/),
+      ]);
+      expect(await yes.getByText('Would run: notify employees').isVisible()).toBe(true);
+
+      const no = results.getByRole('listitem', { name: failing });
+      expect(await no.getByText('Does not match').isVisible()).toBe(true);
+      expect(await no.getByText('Nothing would run.').isVisible()).toBe(true);
+      await page.close();
+    } finally {
+      for (const id of ids) await send('DELETE', `/rules/${id}`, undefined, h.info.tokens.admin);
+    }
+  });
+});
+
+describe('agent console: call back, customer filter, phone filters', () => {
+  it('N6, T7, N4: "Call back" in a due reminder dials from the number\'s ticket: the PBX gets the command, the ticket shows the dialing block, other pages the way back', async () => {
+    const page = await logIn('Anna Smirnova');
+    const number = randomNumber();
+    const missed = call('inbound', number);
+    await missed.ring('101');
+    await missed.end('no_answer_timeout');
+    const ticket = await waitFor('the missed-call ticket', async () => (await api<{ items: Ticket[] }>(h.info, `/tickets?limit=5&number=${encodeURIComponent(number)}`)).body.items[0]);
+    expect((await send('POST', '/tasks', { number, dueInMinutes: 10, callId: missed.id, requestId: `cb-${Date.now()}` })).status).toBe(201);
+    await h.runtime.scheduler.fireDue(new Date(Date.now() + 11 * 60_000));
+    const reminder = page.getByRole('alert').filter({ hasText: `Time to call back ${number}` });
+    const commandsBefore = pbxCommands.length;
+    await reminder.getByRole('button', { name: 'Call back' }).click();
+
+    await page.getByRole('heading', { level: 1, name: ticket.subject }).waitFor();
+    await page.locator('.dialing').getByText(`Dialling ${number}…`).waitFor();
+    await reminder.waitFor({ state: 'detached' });
+    expect(pbxCommands.length).toBe(commandsBefore + 1);
+    expect(pbxCommands.at(-1)!.url).toBe('/vpbx/commands/callback');
+    expect(decodeURIComponent(pbxCommands.at(-1)!.body)).toContain(`"to_number":"${number.slice(1)}"`);
+
+    // N4: away from the ticket, the way back to it.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks' }).click();
+    await page.getByRole('link', { name: `Back to the ticket “${ticket.subject}”` }).click();
+    await page.getByRole('heading', { level: 1, name: ticket.subject }).waitFor();
+
+    const back = call('outbound', number);
+    await back.dial('101');
+    await back.answer();
+    await page.locator('.dialing').getByText(`In a call with ${number}`).waitFor();
+    await back.end();
+    await page.locator('.dialing').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: `Call ${number}` }).waitFor();
+    await page.close();
+  });
+
+  it("C1: the tickets list filters by a customer found by name; the customer card's link opens that customer's tickets", async () => {
+    const name = `Marta Filtrova ${Date.now()}`;
+    const number = randomNumber();
+    const made = await send('POST', '/customers', { fullName: name, company: 'Kolos LLC', phones: [number] }, h.info.tokens.admin);
+    expect(made.status).toBe(201);
+    const customerId = (made.body as { id: string }).id;
+    const mine = call('inbound', number);
+    await mine.ring('101');
+    await mine.end('no_answer_timeout');
+    const other = call('inbound', randomNumber());
+    await other.ring('101');
+    await other.end('no_answer_timeout');
+    await waitFor("the customer's ticket", async () => (await api<{ items: Ticket[] }>(h.info, `/tickets?limit=5&customerId=${customerId}`)).body.items.length === 1);
+
+    const page = await logIn('Anna Smirnova');
+    await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+    await page.getByLabel('Customer', { exact: true }).fill(name);
+    await page.getByRole('button', { name: 'Find customer' }).click();
+    await page.getByRole('button', { name: `${name}, Kolos LLC` }).click();
+    await page.getByText(`Customer: ${name}`).waitFor();
+    const rows = page.getByRole('table').getByRole('row');
+    await waitFor("only the customer's ticket", async () => (await rows.count()) === 2); // header + one ticket
+    expect(await rows.nth(1).getByText(number).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Clear the customer filter' }).click();
+    await waitFor('all tickets again', async () => (await rows.count()) > 2);
+
+    // From the pop-up's customer card.
+    const again = call('inbound', number);
+    await again.ring('101');
+    const popup = popupOf(page, number);
+    await popup.getByText(name).waitFor();
+    await popup.getByRole('link', { name: "This customer's tickets" }).click();
+    await page.getByText(`Customer: ${name}`).waitFor();
+    expect(new URL(page.url()).searchParams.get('customer')).toBe(customerId);
+    await waitFor("only the customer's tickets", async () => (await rows.count()) === 2);
+    await again.end('no_answer_timeout');
+    await popup.waitFor({ state: 'detached' });
+    await page.close();
+  });
+
+  it('C4, L1: on a phone the call log filters fold behind a "Filters" toggle; on a laptop they are shown', async () => {
+    const phone = await logIn('Admin', PHONE);
+    await phone.goto(`${h.info.consoleUrl}/calls`);
+    await phone.getByRole('heading', { name: 'Call log' }).waitFor();
+    const toggle = phone.getByRole('button', { name: 'Filters' });
+    const filters = phone.getByRole('form', { name: 'Filters' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await filters.isVisible()).toBe(false);
+    await toggle.click();
+    await filters.getByLabel('Customer number').waitFor();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    await filters.getByLabel('Customer number').fill('+79160000000');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await filters.waitFor({ state: 'hidden' });
+    expect(await phone.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBe(0);
+    await phone.close();
+
+    const laptop = await logIn('Admin');
+    await laptop.goto(`${h.info.consoleUrl}/calls`);
+    await laptop.getByRole('form', { name: 'Filters' }).getByLabel('Customer number').waitFor();
+    expect(await laptop.getByRole('button', { name: 'Filters' }).isVisible()).toBe(false);
+    await laptop.close();
   });
 });

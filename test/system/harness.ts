@@ -11,6 +11,7 @@ import { callIdFor } from '#shared/domain/call-id.ts';
 import { agentMessageSchema } from '#shared/events/agent-messages.ts';
 import { startTenant, type LocalInfo } from '../../local/start.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
+import type { LogSink } from '../../local/log-lines.ts';
 
 export interface Harness {
   runtime: LocalRuntime;
@@ -27,6 +28,9 @@ export async function startHarness(
     console?: boolean;
     /** The local Cognito's clock (e.g. shifted back to mint an expired token). */
     cognitoClock?: () => Date;
+    /** The functions' log level (default ERROR) and where their lines go (default the test's stdout/stderr). */
+    logLevel?: string;
+    functionOutput?: LogSink;
   } = {},
 ): Promise<Harness> {
   // Another tenant's settings are baked into its template: synthesized into a temp dir first (~30 s).
@@ -50,11 +54,12 @@ export async function startHarness(
  * One runtime for a test file: started before its tests, stopped after. The returned object forwards
  * to the running harness, so tests use it like a Harness (`h.info`, `h.runtime`).
  */
-export function useHarness(opts: Parameters<typeof startHarness>[0] = {}): Harness {
+export function useHarness(opts: Parameters<typeof startHarness>[0] | (() => Promise<Parameters<typeof startHarness>[0]>) = {}): Harness {
   let current: Harness | undefined;
   beforeAll(async () => {
-    current = await startHarness(opts);
-  });
+    // A function: options known only once something else is up (a fake provider API's port).
+    current = await startHarness(typeof opts === 'function' ? await opts() : opts);
+  }, 240_000); // another tenant's settings are synthesized first
   afterAll(async () => {
     await current?.stop();
   });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FIRST_DELAY_MS, MAX_DELAY_MS, reconnectDelay } from '../../web/src/api/backoff.ts';
 import { parseAgentMessage, type AgentMessage, type CallSummary } from '../../web/src/api/messages.ts';
+import { dialingAfter } from '../../web/src/calls/dialing.ts';
 import { MAX_POPUPS, popupsReducer, type Popup } from '../../web/src/calls/popups.ts';
 import { isCurrentCallOf } from '../../shared/domain/current-calls.ts';
 
@@ -118,6 +119,20 @@ describe('pop-ups after a reconnect', () => {
     const asked = run(ring('c1'));
     const meanwhile = popupsReducer(asked, { kind: 'message', message: ring('c2'), me: ME });
     expect(popupsReducer(meanwhile, resync([now('c1')], asked)).map((p) => p.call.id)).toEqual(['c2', 'c1']);
+  });
+});
+
+describe('click-to-call in progress', () => {
+  it('N4, T7: call_dialing starts it; the outgoing call to that number answered is a conversation, ended clears it; other calls leave it', () => {
+    const dialing = dialingAfter(null, { type: 'call_dialing', ticketId: 't1', subject: 'Delivery', number: '+79161234567', commandId: 'cmd1', provider: 'mango' });
+    expect(dialing).toEqual({ ticketId: 't1', subject: 'Delivery', number: '+79161234567', commandId: 'cmd1', provider: 'mango', phase: 'dialing' });
+    const out = (over: Partial<CallSummary>) => call('o1', { direction: 'outbound', from: '101', to: '+79161234567', ...over });
+    expect(dialingAfter(dialing, { type: 'call_ended', call: call('c9') })).toBe(dialing);
+    expect(dialingAfter(dialing, { type: 'call_ended', call: out({ to: '+79160000000' }) })).toBe(dialing);
+    const talking = dialingAfter(dialing, { type: 'call_answered', call: out({ status: 'answered' }) });
+    expect(talking?.phase).toBe('talking');
+    expect(dialingAfter(talking, { type: 'call_ended', call: out({ status: 'ended' }) })).toBeNull();
+    expect(dialingAfter(null, { type: 'call_ended', call: out({}) })).toBeNull();
   });
 });
 

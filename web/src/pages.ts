@@ -3,7 +3,7 @@
 import type { AccessLevel } from '#shared/domain/directory.ts';
 import type { MessageKey } from './i18n.ts';
 
-export type PageId = 'tickets' | 'ticket' | 'tasks' | 'calls' | 'reports' | 'customers' | 'employees';
+export type PageId = 'tickets' | 'ticket' | 'tasks' | 'calls' | 'reports' | 'customers' | 'rules' | 'employees';
 
 export interface PageSpec {
   id: PageId;
@@ -25,6 +25,8 @@ export const pages: readonly PageSpec[] = [
   { id: 'reports', path: '/reports', roles: ['analyst'], nav: 'nav.reports' },
   { id: 'customers', path: '/customers', roles: ['analyst'], nav: 'nav.customers' },
   { id: 'employees', path: '/employees', roles: ['admin'], nav: 'nav.employees' },
+  // The rules API is for admins only (rules carry webhook URLs and message templates).
+  { id: 'rules', path: '/rules', roles: ['admin'], nav: 'nav.rules' },
 ];
 
 export interface PageMatch {

@@ -8,3 +8,4 @@ export interface Page<T> {
 }
 export type { Task, TaskStatus } from '#shared/domain/task.ts';
 export type { CallLogRow } from '#shared/domain/call-log.ts';
+export type { Rule, RuleEvent, ConditionResult } from '#shared/domain/rules.ts';

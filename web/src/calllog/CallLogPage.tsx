@@ -8,6 +8,7 @@ import { useI18n } from '../ui/i18n-context.ts';
 import { useAsync } from '../ui/use-async.ts';
 import { usePagedList } from '../ui/use-paged-list.ts';
 import { downloadCsv } from './csv-download.ts';
+import { FormError } from '../ui/FormError.tsx';
 
 const directions = ['inbound', 'outbound', 'internal'] as const;
 const outcomes = ['answered', 'missed', 'ivr_only', 'voicemail', 'rejected_blocked', 'not_answered', 'busy', 'failed', 'canceled'] as const;
@@ -50,6 +51,7 @@ export function CallLogPage() {
   const employees = useAsync(() => api.get<Page<Employee>>('/employees?limit=200'), [api]);
   const names = new Map((employees.data?.items ?? []).map((e) => [e.id, e.fullName]));
   const [csvError, setCsvError] = useState<string | null>(null);
+  const [filtersOpen, setFiltersOpen] = useState(false);
 
   const set = (key: keyof CallFilters) => (e: { currentTarget: HTMLInputElement | HTMLSelectElement }) =>
     setDraft((d) => ({ ...d, [key]: e.currentTarget instanceof HTMLInputElement && e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value }));
@@ -67,12 +69,18 @@ export function CallLogPage() {
           {t('calls.csv')}
         </a>
       </div>
+      {/* On a phone the filters fold behind this toggle (CSS shows it there only); applying folds them again. */}
+      <button type="button" class="secondary filters-toggle" aria-expanded={filtersOpen} aria-controls="call-filters" onClick={() => setFiltersOpen((o) => !o)}>
+        {t('calls.filters')}
+      </button>
       <form
-        class="filters call-filters"
+        id="call-filters"
+        class={`filters call-filters${filtersOpen ? ' open' : ''}`}
         aria-label={t('calls.filters')}
         onSubmit={(e) => {
           e.preventDefault();
           setFilters(draft);
+          setFiltersOpen(false);
         }}
       >
         <label>
@@ -130,11 +138,7 @@ export function CallLogPage() {
         </label>
         <button type="submit">{t('calls.apply')}</button>
       </form>
-      {csvError && (
-        <p class="error" role="alert">
-          {csvError}
-        </p>
-      )}
+      <FormError error={csvError} />
       {first.error && <LoadError error={first.error} retry={first.reload} />}
       {first.data && items.length === 0 && <p class="muted">{t('calls.empty')}</p>}
       {items.length > 0 && (

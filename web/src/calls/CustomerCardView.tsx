@@ -2,6 +2,7 @@
 import type { CustomerCard } from '../api/messages.ts';
 import type { MessageKey } from '../i18n.ts';
 import { useI18n } from '../ui/i18n-context.ts';
+import { Link } from '../ui/router.tsx';
 
 const labels: Record<string, MessageKey> = {
   fullName: 'field.fullName',
@@ -29,13 +30,18 @@ export function CustomerCardView({ card }: { card: CustomerCard }) {
     if (text) rows.push([name, text]);
   }
   return (
-    <dl class="card">
-      {rows.map(([label, text]) => (
-        <div key={label}>
-          <dt>{label}</dt>
-          <dd>{text}</dd>
-        </div>
-      ))}
-    </dl>
+    <>
+      <dl class="card">
+        {rows.map(([label, text]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{text}</dd>
+          </div>
+        ))}
+      </dl>
+      <Link href={`/tickets?customer=${encodeURIComponent(card.id)}`} class="card-link">
+        {t('customer.tickets')}
+      </Link>
+    </>
   );
 }

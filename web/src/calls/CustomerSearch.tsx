@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Customer, Page } from '../api/types.ts';
 import { useConsole } from '../ui/console-context.ts';
 import { useI18n } from '../ui/i18n-context.ts';
+import { CancelButton, FormError } from '../ui/FormError.tsx';
 
 export function CustomerSearch(props: { callId: string; onLinked(customer: Customer): void; onCancel(): void }) {
   const { t } = useI18n();
@@ -42,9 +43,7 @@ export function CustomerSearch(props: { callId: string; onLinked(customer: Custo
         </label>
         <div class="buttons">
           <button type="submit">{t('search.submit')}</button>
-          <button type="button" class="secondary" onClick={props.onCancel}>
-            {t('ticketForm.cancel')}
-          </button>
+          <CancelButton onClick={props.onCancel} />
         </div>
       </form>
       {results && results.length === 0 && <p class="muted">{t('search.none')}</p>}
@@ -63,11 +62,7 @@ export function CustomerSearch(props: { callId: string; onLinked(customer: Custo
           ))}
         </ul>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </div>
   );
 }

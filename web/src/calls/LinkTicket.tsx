@@ -7,6 +7,7 @@ import { useConsole } from '../ui/console-context.ts';
 import { Handset } from '../ui/Handset.tsx';
 import { useI18n } from '../ui/i18n-context.ts';
 import { useAsync } from '../ui/use-async.ts';
+import { CancelButton, FormError } from '../ui/FormError.tsx';
 
 export function LinkTicket(props: { callId: string; customerId: string | null; number: string; onLinked(ticket: Ticket): void; onCancel(): void }) {
   const { t } = useI18n();
@@ -45,15 +46,9 @@ export function LinkTicket(props: { callId: string; customerId: string | null; n
         </ul>
       )}
       <div class="buttons">
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          {t('ticketForm.cancel')}
-        </button>
+        <CancelButton onClick={props.onCancel} />
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </section>
   );
 }

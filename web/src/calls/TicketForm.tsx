@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Ticket } from '../api/types.ts';
 import { useConsole } from '../ui/console-context.ts';
 import { useI18n } from '../ui/i18n-context.ts';
+import { CancelButton, FormError } from '../ui/FormError.tsx';
 
 export function TicketForm(props: { callId: string; onCreated(ticket: Ticket): void; onCancel(): void }) {
   const { t } = useI18n();
@@ -43,15 +44,9 @@ export function TicketForm(props: { callId: string; onCreated(ticket: Ticket): v
         <button type="submit" disabled={busy || subject.trim() === ''}>
           {t('ticketForm.submit')}
         </button>
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          {t('ticketForm.cancel')}
-        </button>
+        <CancelButton onClick={props.onCancel} />
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </form>
   );
 }

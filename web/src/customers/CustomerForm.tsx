@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import type { Customer } from '../api/types.ts';
 import { useConsole } from '../ui/console-context.ts';
 import { useI18n } from '../ui/i18n-context.ts';
+import { CancelButton, FormError } from '../ui/FormError.tsx';
 
 type Draft = { fullName: string; email: string; company: string; phones: string; note: string };
 
@@ -72,15 +73,9 @@ export function CustomerForm({ customer, onSaved, onCancel }: { customer: Custom
         <button type="submit" disabled={draft.fullName.trim() === ''}>
           {t('customers.save')}
         </button>
-        <button type="button" class="secondary" onClick={onCancel}>
-          {t('ticketForm.cancel')}
-        </button>
+        <CancelButton onClick={onCancel} />
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </form>
   );
 }

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { useConsole } from '../ui/console-context.ts';
 import { useI18n } from '../ui/i18n-context.ts';
+import { FormError } from '../ui/FormError.tsx';
 
 export const CALLBACK_DELAYS = [10, 30, 60] as const;
 
@@ -33,11 +34,7 @@ export function CallbackButtons({ number, callId }: { number: string; callId: st
           {t('callback.scheduled', { time: dateTime(scheduled) })}
         </span>
       )}
-      {error && (
-        <span class="error" role="alert">
-          {error}
-        </span>
-      )}
+      <FormError error={error} inline />
     </fieldset>
   );
 }

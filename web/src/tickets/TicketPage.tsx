@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../api/http.ts';
 import type { Customer, Employee, Page, Ticket, TicketMessage, TicketStatus } from '../api/types.ts';
 import { LoadError } from '../pages/Notice.tsx';
+import { TicketCall } from '../calls/Dialing.tsx';
 import { CallbackButtons } from '../tasks/CallbackButtons.tsx';
 import { useConsole, useRefreshOn } from '../ui/console-context.ts';
 import { Handset } from '../ui/Handset.tsx';
@@ -11,6 +12,7 @@ import { useI18n } from '../ui/i18n-context.ts';
 import { Link } from '../ui/router.tsx';
 import { useAsync } from '../ui/use-async.ts';
 import { StatusBadge, statuses } from './status.tsx';
+import { FormError } from '../ui/FormError.tsx';
 
 export function TicketPage({ id }: { id: string }) {
   const { t, dateTime } = useI18n();
@@ -59,6 +61,7 @@ export function TicketPage({ id }: { id: string }) {
           </dd>
         </div>
       </dl>
+      <TicketCall ticketId={tk.id} number={tk.customerNumber} />
       {tk.customerNumber && <CallbackButtons number={tk.customerNumber} callId={null} />}
       <StatusForm key={tk.status} ticket={tk} onSaved={ticket.reload} />
       <h2>{t('ticket.messages')}</h2>
@@ -86,7 +89,10 @@ function CustomerFact({ id, number }: { id: string; number: string | null }) {
   return (
     <div>
       <dt>{t('ticket.customer')}</dt>
-      <dd>{company ? `${fullName}, ${company}` : fullName}</dd>
+      <dd>
+        {company ? `${fullName}, ${company}` : fullName}{' '}
+        <Link href={`/tickets?customer=${encodeURIComponent(id)}`}>{t('customer.tickets')}</Link>
+      </dd>
     </div>
   );
 }
@@ -144,11 +150,7 @@ function StatusForm({ ticket, onSaved }: { ticket: Ticket; onSaved(): void }) {
       <button type="submit" disabled={status === ticket.status}>
         {t('ticket.saveStatus')}
       </button>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </form>
   );
 }
@@ -179,11 +181,7 @@ function NoteForm({ ticketId, onSaved }: { ticketId: string; onSaved(): void }) 
       <button type="submit" disabled={body.trim() === ''}>
         {t('ticket.saveNote')}
       </button>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </form>
   );
 }

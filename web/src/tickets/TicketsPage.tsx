@@ -1,24 +1,35 @@
-// Tickets of the tenant, newest first: missed-call handset (M1, M3), subject, caller number, status.
-import { useState } from 'preact/hooks';
-import type { Page, Ticket, TicketStatus } from '../api/types.ts';
+// Tickets of the tenant, newest first: missed-call handset (M1, M3), subject, caller number, status;
+// filters by status, missed flag, number and customer (`?customer=` links here from a customer card).
+import { useEffect, useState } from 'preact/hooks';
+import type { Customer, Page, Ticket, TicketStatus } from '../api/types.ts';
 import { LoadError } from '../pages/Notice.tsx';
 import { useConsole, useRefreshOn } from '../ui/console-context.ts';
 import { Handset } from '../ui/Handset.tsx';
 import { useI18n } from '../ui/i18n-context.ts';
 import { Link } from '../ui/router.tsx';
 import { usePagedList } from '../ui/use-paged-list.ts';
+import { CustomerFilter } from './CustomerFilter.tsx';
 import { StatusBadge, statuses } from './status.tsx';
 
 const ticketMessages = new Set(['ticket_created', 'ticket_updated', 'agent_action']);
 
-export function TicketsPage() {
+export function TicketsPage({ customerId }: { customerId: string | null }) {
   const { t, dateTime } = useI18n();
   const { api, live } = useConsole();
   const [status, setStatus] = useState<TicketStatus | ''>('');
   const [missed, setMissed] = useState<'' | 'true' | 'false'>('');
   const [numberDraft, setNumberDraft] = useState('');
   const [number, setNumber] = useState('');
-  const query = [status && `status=${status}`, missed && `missed=${missed}`, number && `number=${encodeURIComponent(number)}`].filter(Boolean).join('&');
+  // From a link (`?customer=`) only the id is known; the name follows for the chip.
+  const [customer, setCustomer] = useState<Pick<Customer, 'id' | 'fullName'> | null>(customerId ? { id: customerId, fullName: '…' } : null);
+  useEffect(() => {
+    if (!customerId) return;
+    api.get<Customer>(`/customers/${encodeURIComponent(customerId)}`).then(
+      (c) => setCustomer((now) => (now?.id === c.id ? c : now)),
+      () => undefined, // the list says what is wrong with the filter
+    );
+  }, [api, customerId]);
+  const query = [status && `status=${status}`, missed && `missed=${missed}`, number && `number=${encodeURIComponent(number)}`, customer && `customerId=${encodeURIComponent(customer.id)}`].filter(Boolean).join('&');
   const { first, items, next, showMore } = usePagedList(
     (cursor) => api.get<Page<Ticket>>(`/tickets?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}${query ? `&${query}` : ''}`),
     [api, query],
@@ -64,6 +75,7 @@ export function TicketsPage() {
               {t('tickets.find')}
             </button>
           </form>
+          <CustomerFilter customer={customer} onChange={setCustomer} />
           <button type="button" class="secondary" onClick={first.reload}>
             {t('tickets.refresh')}
           </button>

@@ -11,10 +11,11 @@ export function navigate(path: string, replace = false): void {
   dispatchEvent(new Event(CHANGE));
 }
 
-export function usePath(): string {
-  const [path, setPath] = useState(location.pathname);
+/** The path and the query (`?customer=…`): a page's filters can be linked to. */
+export function useLocation(): { path: string; search: string } {
+  const [where, setWhere] = useState(() => ({ path: location.pathname, search: location.search }));
   useEffect(() => {
-    const sync = () => setPath(location.pathname);
+    const sync = () => setWhere((w) => (w.path === location.pathname && w.search === location.search ? w : { path: location.pathname, search: location.search }));
     addEventListener('popstate', sync);
     addEventListener(CHANGE, sync);
     return () => {
@@ -22,7 +23,11 @@ export function usePath(): string {
       removeEventListener(CHANGE, sync);
     };
   }, []);
-  return path;
+  return where;
+}
+
+export function usePath(): string {
+  return useLocation().path;
 }
 
 /** An ordinary link that navigates in place; modified clicks (new tab, new window) stay the browser's. */
