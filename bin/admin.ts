@@ -1,5 +1,6 @@
 // `npm run admin -- invite --email a@b.example --name "A B" --role admin [--employee-id ID]`:
-// invites a person to a tenant's user pool (the first admin of a new stack, or anyone later).
+// invites a person to a tenant's user pool (the first admin of a new stack, or anyone later), with
+// the same user-pool code as `POST /employees` (shared/adapters/user-pool.ts: a retry sends nothing twice).
 // Locally the pool is the one in .ringdesk/local.json (the invitation is captured by the local
 // Cognito: GET {endpoint}/_local/invitations); against AWS pass `--user-pool-id` (the stack's
 // `UserPoolId` output) and `--region`, with credentials from the environment.

@@ -70,6 +70,7 @@ try {
       ...Object.entries(info.functionUrls).map(([fn, u]) => `  function URL    ${u} (${fn})`),
       ...Object.entries(info.webhooks).map(([p, u]) => `  webhook ${p.padEnd(9)}${u}`),
       `  Cognito         ${info.cognito.endpoint} (user pool ${info.cognito.userPoolId}, console client ${info.cognito.clientId})`,
+      `  invitations     ${info.cognito.endpoint}/_local/invitations[?email=…] (the emails Cognito would send: temporary passwords of invited employees)`,
       ...info.logins.map((l) => `  login           ${l.email} / ${l.password} (${l.role}, ${l.name})`),
       `  admin token     ${info.tokens.admin}`,
       ...Object.entries(info.tokens.agents).map(([ext, t]) => `  agent ${ext} token ${t}`),

@@ -7,15 +7,15 @@ import { Readable } from 'node:stream';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { lambdaHandler } from '#shared/adapters/handler.ts';
 import { logger } from '#shared/adapters/logger.ts';
-import { createTokenVerifier, identityFromEnv } from '#shared/http/auth.ts';
 import { prepareExport } from '#shared/http/export-request.ts';
 import { httpEdge } from '#shared/http/middleware.ts';
+import { verifyToken } from '#shared/http/principal.ts';
 import { tenantConfig, tenantId } from '#shared/tenant.ts';
 
 const settings = {
   tenant: tenantId,
   authSecret: tenantConfig.authSecret,
-  verifyBearer: createTokenVerifier(identityFromEnv(), tenantId),
+  verifyBearer: verifyToken,
   timeZone: tenantConfig.timeZone, country: tenantConfig.country };
 /** Bytes the CSV source may read ahead of the response stream. */
 const READ_AHEAD_BYTES = 64 * 1024;

@@ -1,14 +1,13 @@
 // REQUEST authorizer of the WebSocket API's `$connect` route (identity source
 // `route.request.querystring.token`): a valid token of this stack's user pool yields an Allow policy
-// and the principal as context; anything else is `Unauthorized` (API Gateway answers 401).
+// and the principal as context; anything else is `Unauthorized` (API Gateway answers 401). A
+// deactivated employee's still-unexpired token is refused too (the directory check of principal.ts).
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { lambdaHandler } from '#shared/adapters/handler.ts';
 import { logger } from '#shared/adapters/logger.ts';
-import { createTokenVerifier, identityFromEnv, type Principal } from '#shared/http/auth.ts';
+import type { Principal } from '#shared/http/auth.ts';
+import { verifyToken as verify } from '#shared/http/principal.ts';
 import type { WsAuthorizerContext } from '#shared/http/ws-auth.ts';
-import { tenantId } from '#shared/tenant.ts';
-
-const verify = createTokenVerifier(identityFromEnv(), tenantId);
 
 export const handler = lambdaHandler(async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   let principal: Principal;

@@ -21,7 +21,8 @@ export class AgentConnections extends Construct {
   constructor(scope: Construct, id: string, { core, config }: FeatureProps) {
     super(scope, id);
     // Verifies the token before $connect runs; a missing token is refused by API Gateway itself.
-    const authorize = new AppFunction(this, 'ws-authorize').bindIdentity(core.identity).bindTenant(config);
+    // Reads the table: a deactivated employee's unexpired token is refused (shared/http/principal.ts).
+    const authorize = new AppFunction(this, 'ws-authorize').bindTable(core.table, 'RO').bindIdentity(core.identity).bindTenant(config);
     const authorizer = new WebSocketLambdaAuthorizer('WsAuthorizer', authorize, {
       identitySource: [WS_TOKEN_IDENTITY_SOURCE],
     });

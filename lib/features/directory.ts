@@ -19,6 +19,13 @@ const functions: { name: string; access: 'RO' | 'RW'; routes: RouteSpec[] }[] = 
   { name: 'lookup-caller', access: 'RO', routes: [lookupRoute, myCallsRoute] },
 ];
 
+/** The user pool operations of shared/adapters/user-pool.ts. */
+const USER_POOL_ADMIN_ACTIONS = [
+  'cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser', 'cognito-idp:AdminUpdateUserAttributes',
+  'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup',
+  'cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser', 'cognito-idp:AdminUserGlobalSignOut',
+];
+
 export class Directory extends Construct {
   readonly functions: Record<string, AppFunction> = {};
 
@@ -28,6 +35,12 @@ export class Directory extends Construct {
       const fn = new AppFunction(this, name).bindTable(core.table, access).bindIdentity(core.identity).bindTenant(config);
       const integration = new HttpLambdaIntegration(`${pascalCase(name)}Integration`, fn, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
       for (const route of routes) core.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+      if (name === 'manage-employees') {
+        // An employee's login follows the directory (shared/services/employee-logins.ts): invite, move
+        // group, disable and sign out; a deactivated employee's WebSockets are closed.
+        core.identity.userPool.grant(fn, ...USER_POOL_ADMIN_ACTIONS);
+        fn.bindWebSocket(core.webSocketStage);
+      }
       this.functions[name] = fn;
     }
     const attribute = new AppFunction(this, 'attribute-call-customer').bindTable(core.table, 'RW').bindTenant(config);

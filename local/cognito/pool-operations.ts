@@ -52,6 +52,15 @@ function schema(list: unknown): { custom: SchemaAttribute[]; required: string[] 
   return { custom, required };
 }
 
+function inviteTemplate(config: unknown): Pick<UserPoolRecord, 'InviteMessageTemplate'> {
+  const t = (config as { InviteMessageTemplate?: { EmailSubject?: unknown; EmailMessage?: unknown } } | undefined)?.InviteMessageTemplate;
+  if (!t) return {};
+  const { EmailSubject, EmailMessage } = t;
+  return {
+    InviteMessageTemplate: { ...(typeof EmailSubject === 'string' ? { EmailSubject } : {}), ...(typeof EmailMessage === 'string' ? { EmailMessage } : {}) },
+  };
+}
+
 export function userPoolType(p: UserPoolRecord, ps: PoolState): Record<string, unknown> {
   return {
     Id: p.Id,
@@ -65,6 +74,7 @@ export function userPoolType(p: UserPoolRecord, ps: PoolState): Record<string, u
       ...p.CustomAttributes.map((a) => ({ Name: `custom:${a.Name}`, AttributeDataType: a.AttributeDataType, Mutable: a.Mutable, Required: false, DeveloperOnlyAttribute: false })),
     ],
     MfaConfiguration: 'OFF',
+    ...(p.InviteMessageTemplate ? { AdminCreateUserConfig: { InviteMessageTemplate: p.InviteMessageTemplate } } : {}),
     EstimatedNumberOfUsers: Object.keys(ps.users).length,
     CreationDate: epochSeconds(p.CreationDate),
     LastModifiedDate: epochSeconds(p.LastModifiedDate),
@@ -92,6 +102,7 @@ export async function createUserPool(ctx: PoolContext, body: Record<string, unkn
     CreationDate: now,
     LastModifiedDate: now,
     key: await ctx.newKey(),
+    ...inviteTemplate(body['AdminCreateUserConfig']),
   };
   const ps: PoolState = { pool, clients: {}, users: {}, groups: {}, resourceServers: {} };
   ctx.pools.state.pools[id] = ps;

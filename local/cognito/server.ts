@@ -15,7 +15,7 @@ import { createGroup, createResourceServer, createUserPool, createUserPoolClient
 import { jwks, newSigningKey, TokenSigner } from './tokens.ts';
 import type { CognitoState, LocalCognito, LocalCognitoOptions, UserPoolSeed } from './types.ts';
 import {
-  adminAddUserToGroup, adminCreateUser, adminDisableUser, adminEnableUser, adminGetUser, adminListGroupsForUser, adminRemoveUserFromGroup,
+  adminAddUserToGroup, adminCreateUser, adminDeleteUser, adminDisableUser, adminEnableUser, adminGetUser, adminListGroupsForUser, adminRemoveUserFromGroup,
   adminSetUserPassword, adminUpdateUserAttributes, adminUserGlobalSignOut, listUsers,
 } from './user-operations.ts';
 import { own, UserPools } from './user-pools.ts';
@@ -38,6 +38,7 @@ const OPERATIONS: Record<string, Operation> = {
   CreateResourceServer: createResourceServer,
   CreateGroup: createGroup,
   AdminCreateUser: adminCreateUser,
+  AdminDeleteUser: adminDeleteUser,
   AdminGetUser: adminGetUser,
   ListUsers: listUsers,
   AdminAddUserToGroup: adminAddUserToGroup,
@@ -62,8 +63,8 @@ const CORS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
   'Access-Control-Allow-Headers': 'content-type, x-amz-target, x-amz-user-agent, amz-sdk-invocation-id, amz-sdk-request, authorization',
-  'Access-Control-Max-Age': '600',
   'Access-Control-Expose-Headers': 'x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date',
+  'Access-Control-Max-Age': '600',
 };
 
 export async function startCognito(opts: LocalCognitoOptions): Promise<LocalCognito> {

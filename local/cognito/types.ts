@@ -41,6 +41,8 @@ export interface UserPoolRecord {
   CreationDate: number;
   LastModifiedDate: number;
   key: SigningKey;
+  /** `AdminCreateUserConfig.InviteMessageTemplate` (email part): `{username}` and `{####}` are filled in. */
+  InviteMessageTemplate?: { EmailSubject?: string; EmailMessage?: string };
 }
 
 export interface AppClientRecord {
@@ -114,12 +116,15 @@ export interface RefreshTokenRecord {
   revoked: boolean;
 }
 
-/** The invitation Cognito would email (captured instead of sent). */
+/** The invitation Cognito would email (captured instead of sent): the message as the person would read it. */
 export interface Invitation {
   userPoolId: string;
   username: string;
   email?: string;
   temporaryPassword: string;
+  /** From the pool's invitation template, or Cognito's default. */
+  subject: string;
+  message: string;
   sentAt: string;
 }
 

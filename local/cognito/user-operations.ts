@@ -1,5 +1,5 @@
 /**
- * Administrators' user operations: AdminCreateUser (temporary password, invitation), AdminGetUser,
+ * Administrators' user operations: AdminCreateUser (temporary password, invitation), AdminDeleteUser, AdminGetUser,
  * ListUsers, group membership, attributes, AdminDisableUser / AdminEnableUser,
  * AdminUserGlobalSignOut, AdminSetUserPassword.
  */
@@ -46,12 +46,24 @@ function setTemporaryPassword(ctx: UserContext, ps: PoolState, user: UserRecord,
   return password;
 }
 
-function sendInvitation(ctx: UserContext, ps: PoolState, user: UserRecord, password: string): void {
+// Cognito's invitation when the pool sets no template.
+const DEFAULT_INVITE = { EmailSubject: 'Your temporary password', EmailMessage: 'Your username is {username} and temporary password is {####}.' };
+
+/**
+ * The invitation email from the pool's template: `{username}` is the name the admin created the user
+ * with, `{####}` the temporary password. As Cognito, a template without `{####}` is not delivered.
+ */
+function sendInvitation(ctx: UserContext, ps: PoolState, user: UserRecord, password: string, signInName: string): void {
+  const template = { ...DEFAULT_INVITE, ...ps.pool.InviteMessageTemplate };
+  if (!template.EmailMessage.includes('{####}')) return;
+  const fill = (text: string) => text.replaceAll('{username}', signInName).replaceAll('{####}', password);
   ctx.invite({
     userPoolId: ps.pool.Id,
     username: user.Username,
     ...(user.Attributes['email'] ? { email: user.Attributes['email'] } : {}),
     temporaryPassword: password,
+    subject: fill(template.EmailSubject),
+    message: fill(template.EmailMessage),
     sentAt: new Date(ctx.now()).toISOString(),
   });
 }
@@ -66,7 +78,7 @@ export function adminCreateUser(ctx: UserContext, body: Record<string, unknown>)
   if (action === 'RESEND') {
     const user = ctx.pools.user(ps, username);
     if (user.UserStatus !== 'FORCE_CHANGE_PASSWORD') throw new AwsJsonError('UnsupportedUserStateException', `Resend not possible. ${user.Username} status is not FORCE_CHANGE_PASSWORD`);
-    sendInvitation(ctx, ps, user, setTemporaryPassword(ctx, ps, user, given));
+    sendInvitation(ctx, ps, user, setTemporaryPassword(ctx, ps, user, given), username);
     return { User: userType(user, 'Attributes') };
   }
 
@@ -97,8 +109,16 @@ export function adminCreateUser(ctx: UserContext, body: Record<string, unknown>)
   };
   const password = setTemporaryPassword(ctx, ps, user, given);
   ps.users[ctx.pools.userKey(ps, user.Username)] = user;
-  if (action !== 'SUPPRESS') sendInvitation(ctx, ps, user, password);
+  if (action !== 'SUPPRESS') sendInvitation(ctx, ps, user, password, username);
   return { User: userType(user, 'Attributes') };
+}
+
+export function adminDeleteUser(ctx: UserContext, body: Record<string, unknown>): Record<string, never> {
+  const ps = ctx.pools.pool(param(body, 'UserPoolId'));
+  const user = ctx.pools.user(ps, param(body, 'Username'));
+  ctx.pools.signOutEverywhere(ps.pool.Id, user.Username);
+  delete ps.users[ctx.pools.userKey(ps, user.Username)];
+  return {};
 }
 
 export function adminGetUser(ctx: UserContext, body: Record<string, unknown>): Record<string, unknown> {

@@ -1,5 +1,5 @@
 // Pushes JSON messages to agents' WebSocket connections through the @connections API.
-import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { requireEnv } from '../config.ts';
 import type { AgentMessage } from '../events/agent-messages.ts';
 import { connectionsOf, removeConnection } from './connections-repo.ts';
@@ -43,4 +43,22 @@ export async function notifyEmployees(tenant: string, employeeIds: Iterable<stri
     }),
   );
   return sent;
+}
+
+/**
+ * Closes every WebSocket of the employee (DeleteConnection; a connection already gone is fine) and
+ * forgets it. For a deactivated employee: an open socket outlives the token it was opened with.
+ */
+export async function disconnectEmployee(tenant: string, employeeId: string): Promise<number> {
+  let closed = 0;
+  for (const connectionId of await connectionsOf(tenant, employeeId)) {
+    try {
+      await client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+      closed++;
+    } catch (err) {
+      if (!(err instanceof GoneException || (err as { name?: string }).name === 'GoneException')) throw err;
+    }
+    await removeConnection(tenant, connectionId, employeeId);
+  }
+  return closed;
 }

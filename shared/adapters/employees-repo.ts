@@ -112,6 +112,18 @@ export async function updateEmployee(tenant: string, id: string, change: (e: Emp
   return result;
 }
 
+/**
+ * Undoes `createEmployee` when what had to follow it failed (the login could not be made): the
+ * employee and its keys go, only while it is still the record just created (revision 1).
+ */
+export async function removeNewEmployee(tenant: string, e: Employee): Promise<void> {
+  await transact([
+    { item: { Delete: { TableName: tableName, Key: keys.employee(tenant, e.id), ...revCondition(1) } }, onConflict: `id: employee ${e.id} changed meanwhile; not removed` },
+    ...employeeUniques(e).map(([kind, value]) => releaseKey(tenant, e.id, kind, value)),
+  ]);
+  await directory.bump(tenant);
+}
+
 /** Upsert used by seeding: employee plus its unique keys (extension, SIP accounts, phones, email) in one transaction (E1). */
 export async function putEmployee(tenant: string, e: Employee): Promise<void> {
   await transact([

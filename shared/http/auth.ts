@@ -36,11 +36,23 @@ function principalOfClaims(payload: JwtPayload, s: IdentitySettings, tenant: str
 
 export type TokenVerifier = (token: string | undefined) => Promise<Principal>;
 
+/** What the directory says of an employee now; undefined when it has no entry (a login without one, e.g. the first admin). */
+export type EmployeeStanding = { active: boolean; accessLevel: Role } | undefined;
+
+const RANK: Record<Role, number> = { agent: 0, analyst: 1, admin: 2 };
+/** The lower of two access levels. */
+const lowerRole = (a: Role, b: Role): Role => (RANK[a] <= RANK[b] ? a : b);
+
 /**
  * Verifies signature (the pool's JWKS), expiry and issuer: a token of another tenant's pool has
  * another issuer and key, so it is refused like any forgery. Any failure is a bare 401.
+ *
+ * With `standingOf` (S6), a person's token is also checked against the directory: an id token stays
+ * valid for an hour after its login is disabled, so a deactivated employee's is refused here, and
+ * the token grants no more than the directory's access level (a demotion counts at once; a
+ * promotion with the next token, which carries the new group).
  */
-export function createTokenVerifier(s: IdentitySettings, tenant: string): TokenVerifier {
+export function createTokenVerifier(s: IdentitySettings, tenant: string, standingOf?: (employeeId: string) => Promise<EmployeeStanding>): TokenVerifier {
   // audience null: machine access tokens carry `client_id`, not `aud`; both are checked above.
   const verifier = JwtRsaVerifier.create({ issuer: s.issuer, jwksUri: `${s.issuer}/.well-known/jwks.json`, audience: null }, { jwksCache });
   return async (token) => {
@@ -53,7 +65,11 @@ export function createTokenVerifier(s: IdentitySettings, tenant: string): TokenV
     }
     const principal = principalOfClaims(payload, s, tenant);
     if (!principal) throw unauthorized();
-    return principal;
+    if (principal.readOnly || !standingOf) return principal;
+    const standing = await standingOf(principal.employeeId);
+    if (!standing) return principal;
+    if (!standing.active) throw unauthorized();
+    return { ...principal, role: lowerRole(principal.role, standing.accessLevel) };
   };
 }
 

@@ -1,10 +1,11 @@
-// E1–E3 behind the admin API: request bodies → directory changes, phones normalized to E.164 with
+// E1–E3 behind the admin API: request bodies → directory changes (employees' logins with them in
+// employee-logins.ts), phones normalized to E.164 with
 // the tenant's country, responsible employees checked to exist.
 import { ulid } from 'ulid';
 import { getCall } from '../adapters/calls-repo.ts';
 import { callIdsOfPhone, linkPastCalls, setCallCustomer } from '../adapters/call-customers-repo.ts';
 import { createCustomer, getCustomer, updateCustomer } from '../adapters/customers-repo.ts';
-import { createEmployee, getEmployee, updateEmployee } from '../adapters/employees-repo.ts';
+import { getEmployee } from '../adapters/employees-repo.ts';
 import type { Customer, Employee } from '../domain/directory.ts';
 import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
 import { normalizePhone } from '../domain/phone.ts';
@@ -33,8 +34,9 @@ export interface EmployeeInput {
   active?: boolean | undefined;
 }
 
-export async function registerEmployee(tenant: string, country: string, b: EmployeeInput & { extension: string; fullName: string }): Promise<Employee> {
-  const employee: Employee = {
+/** E1: the employee a registration describes (phones normalized; Invalid before anything is stored). */
+export function buildEmployee(b: EmployeeInput & { extension: string; fullName: string }, country: string): Employee {
+  return {
     id: b.externalId ?? ulid(),
     extension: b.extension,
     fullName: b.fullName,
@@ -44,12 +46,11 @@ export async function registerEmployee(tenant: string, country: string, b: Emplo
     accessLevel: b.accessLevel ?? 'agent',
     active: b.active ?? true,
   };
-  return createEmployee(tenant, employee);
 }
 
-export async function changeEmployee(tenant: string, country: string, id: string, b: EmployeeInput): Promise<Employee> {
-  const phones = b.phones ? normalizePhones('phones', b.phones, country) : undefined;
-  const updated = await updateEmployee(tenant, id, (e) => ({
+/** E1: `e` with the fields a change gives (phones already normalized by the caller). */
+export function changedEmployee(e: Employee, b: EmployeeInput, phones: string[] | undefined): Employee {
+  return {
     ...e,
     ...(b.extension !== undefined ? { extension: b.extension } : {}),
     ...(b.fullName !== undefined ? { fullName: b.fullName } : {}),
@@ -58,9 +59,7 @@ export async function changeEmployee(tenant: string, country: string, id: string
     ...(phones !== undefined ? { phones } : {}),
     ...(b.accessLevel !== undefined ? { accessLevel: b.accessLevel } : {}),
     ...(b.active !== undefined ? { active: b.active } : {}),
-  }));
-  if (!updated) throw new NotFound('employee not found');
-  return updated;
+  };
 }
 
 export interface CustomerInput {

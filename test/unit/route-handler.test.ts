@@ -1,7 +1,7 @@
 // The uniform route handler: authenticate → role → params/query/body → handler, and errors as `{ error, message }`.
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { RouteSpec } from '#shared/http/api.ts';
 import type { Role } from '#shared/http/auth.ts';
@@ -11,6 +11,16 @@ const demo = JSON.parse(readFileSync(new URL('../../config/tenants/demo.json', i
 // principal.ts reads the stack's tenant from the environment, as in a function.
 process.env['TENANT_ID'] = demo.tenant;
 process.env['TENANT_CONFIG'] = JSON.stringify(demo);
+
+// The directory the token check reads (S6), as a plain map: the repository itself is tested against
+// DynamoDB Local by the system tests. An employee absent from it is a login without an entry.
+const directory = new Map<string, { active: boolean; accessLevel: Role }>();
+vi.mock('#shared/adapters/employees-repo.ts', () => ({
+  getEmployee: async (_tenant: string, id: string) => {
+    const e = directory.get(id);
+    return e ? { id, extension: '1', fullName: id, email: null, sipAccounts: [], phones: [], ...e } : null;
+  },
+}));
 
 const { routeHandler } = await import('#shared/http/route-handler.ts');
 
@@ -90,6 +100,20 @@ describe('routeHandler', () => {
     expect(await run(readRoute, tokens.machine!)).toBe(200);
     expect(await run(writeRoute, tokens.machine!)).toBe(403);
     expect(await run(writeRoute, tokens.analyst!)).toBe(200);
+  });
+
+  it("S6: a deactivated employee's unexpired token is 401 at once, and a token grants no more than the directory's access level", async () => {
+    const body = JSON.stringify({ note: 'hi' });
+    directory.set('e-admin', { active: false, accessLevel: 'admin' });
+    expect((await call(event({ token: tokens.admin!, body }))).status).toBe(401);
+    directory.set('e-admin', { active: true, accessLevel: 'analyst' }); // demoted: the token still says admin
+    expect((await call(event({ token: tokens.admin!, body }))).status).toBe(403);
+    directory.set('e-admin', { active: true, accessLevel: 'admin' });
+    expect((await call(event({ token: tokens.admin!, body }))).status).toBe(200);
+    directory.set('e-analyst', { active: true, accessLevel: 'admin' }); // promoted: counts with the next token
+    expect((await call(event({ token: tokens.analyst!, body }))).status).toBe(403);
+    directory.clear();
+    seen.length = 0;
   });
 
   it('then params, query and body are validated (400) in that order', async () => {

@@ -97,12 +97,13 @@ export const createEmployeeRoute = {
   id: 'createEmployee',
   method: 'POST',
   path: '/employees',
-  summary: 'Register an employee; extension, SIP accounts, phones and email are unique per tenant (E1)',
+  summary:
+    'Register an employee; extension, SIP accounts, phones and email are unique per tenant (E1). With an email (and active) they are invited to sign in: an email with a temporary password, their access level as their group (S6). Give `externalId` to make a retry idempotent',
   roles: [...admins],
   body: createEmployeeBody,
   response: employeeSchema,
   status: 201,
-  errors: [409],
+  errors: [409, 502],
 } satisfies RouteSpec;
 
 export const listEmployeesRoute = {
@@ -130,23 +131,25 @@ export const patchEmployeeRoute = {
   id: 'updateEmployee',
   method: 'PATCH',
   path: '/employees/{id}',
-  summary: 'Change an employee: removed numbers and accounts are released, new ones claimed atomically (E1)',
+  summary:
+    'Change an employee: removed numbers and accounts are released, new ones claimed atomically (E1); their login follows email, access level and `active` (S6)',
   roles: [...admins],
   params: idParams,
   body: patchEmployeeBody,
   response: employeeSchema,
-  errors: [404, 409],
+  errors: [404, 409, 502],
 } satisfies RouteSpec;
 
 export const deactivateEmployeeRoute = {
   id: 'deactivateEmployee',
   method: 'POST',
   path: '/employees/{id}/deactivate',
-  summary: 'Deactivate an employee: calls are no longer attributed to them and their numbers are free',
+  summary:
+    'Deactivate an employee: calls are no longer attributed to them, their numbers are free, their tokens are refused at once, their login is disabled and signed out, their WebSockets closed (S6)',
   roles: [...admins],
   params: idParams,
   response: employeeSchema,
-  errors: [404],
+  errors: [404, 502],
 } satisfies RouteSpec;
 
 export const createCustomerRoute = {
