@@ -12,6 +12,7 @@
 //   pool follows. If it fails, the change is kept — undoing a deactivation would give access back —
 //   and the error says to repeat the request, which converges (every step is idempotent).
 import type { Employee } from '../domain/directory.ts';
+import { stableJson } from '../domain/stable-json.ts';
 import { Conflict, DomainError, NotFound, UpstreamFailure } from '../domain/errors.ts';
 import { createEmployee, getEmployee, removeNewEmployee, updateEmployee } from '../adapters/employees-repo.ts';
 import type { UserPool } from '../adapters/user-pool.ts';
@@ -48,7 +49,8 @@ async function syncLogin(tenant: string, ports: EmployeeLoginPorts, before: Empl
   if (!after.active) await ports.disconnect(tenant, after.id);
 }
 
-const sameEmployee = (a: Employee, b: Employee) => JSON.stringify({ ...a }) === JSON.stringify({ ...b, id: a.id });
+// Key order differs between a stored item and one just built.
+const sameEmployee = (a: Employee, b: Employee) => stableJson(a) === stableJson(b);
 
 /**
  * E1: a new employee; with an email and active, invited to sign in. Idempotent for a client that
