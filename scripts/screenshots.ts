@@ -1,7 +1,8 @@
 // `npm run screenshots`: starts the demo stack with the console, makes a few calls through the Zammad
 // webhook (a missed call, a call filed as a ticket, a call ringing now) and the ringdesk one (answered
 // calls with recordings), a callback task and a due reminder, and writes PNGs of the main pages —
-// agent and supervisor — on a laptop (1280×800) and a phone (390×844), to docs/screenshots/.
+// agent and supervisor, the trigger rules with a dry run — on a laptop (1280×800) and a phone (390×844),
+// to docs/screenshots/.
 import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,9 +60,9 @@ async function until(what: string, probe: () => Promise<boolean>): Promise<void>
   }
 }
 
-async function shot(page: Page, name: string): Promise<void> {
+async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   const file = join(OUT, `${name}.png`);
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: file, fullPage });
   console.log(`  ${file.slice(projectRoot.length + 1)}`);
 }
 
@@ -90,6 +91,28 @@ try {
     const { items } = (await res.json()) as { items: { status: string; missed: boolean }[] };
     return items.some((t) => t.missed) && items.some((t) => t.status === 'pending');
   });
+
+  // Two trigger rules for the rules page (once per demo stack): one the missed call matches, one it does not.
+  const missedCallId = callIdFor('zammad', `shot-missed-${stamp}`);
+  const rules = (await (await fetch(`${info.httpUrl}/rules`, { headers: { authorization: `Bearer ${info.tokens.admin}` } })).json()) as { items: { name: string }[] };
+  for (const rule of [
+    {
+      name: 'Missed call from a customer: tell those it rang at',
+      event: 'missed_call',
+      conditions: { all: [{ customer: 'known' }, { direction: ['inbound'] }] },
+      actions: [{ type: 'notify', involved: true, text: 'Missed call from {customer.fullName}' }],
+    },
+    {
+      name: 'Unknown caller outside working hours: call back in the morning',
+      event: 'missed_call',
+      conditions: { all: [{ customer: 'unknown' }, { not: { workingHours: { days: [1, 2, 3, 4, 5], from: '09:00', to: '18:00' } } }] },
+      actions: [{ type: 'create_task', dueInMinutes: 600 }],
+    },
+  ]) {
+    if (rules.items.some((r) => r.name === rule.name)) continue;
+    const res = await fetch(`${info.httpUrl}/rules`, { method: 'POST', headers: { authorization: `Bearer ${info.tokens.admin}`, 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+    if (!res.ok) throw new Error(`POST /rules: ${res.status} ${await res.text()}`);
+  }
 
   for (const [device, viewport] of [
     ['desktop', LAPTOP],
@@ -155,6 +178,14 @@ try {
     await page.locator('.chart canvas').waitFor();
     await page.waitForTimeout(300); // uPlot draws on the next frame
     await shot(page, `reports-${device}`);
+    // Trigger rules with the dry run of the missed call explained (C2, R2).
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rules' }).click();
+    await page.getByRole('heading', { name: 'Trigger rules' }).waitFor();
+    await page.getByLabel('Recent call').locator('option').filter({ hasText: '+79161234567' }).first().waitFor({ state: 'attached' });
+    await page.getByLabel('Recent call').selectOption(missedCallId);
+    await page.getByRole('button', { name: 'Explain' }).click();
+    await page.locator('.dry-run').first().waitFor();
+    await shot(page, `rules-${device}`, true);
     await page.close();
   }
 } finally {

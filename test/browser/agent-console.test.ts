@@ -695,7 +695,7 @@ describe('supervisor console: trigger rules', () => {
         expect.stringMatching(/^✓\s*All of these\s*held\s*2 of 2 held, all needed$/),
         expect.stringMatching(/^✓\s*Direction\s*held\s*the direction is inbound/),
         expect.stringMatching(/^✓\s*Not this\s*held\s*the inner condition did not hold$/),
-        expect.stringMatching(/^✗\s*Known caller\s*did not hold\s*no customer has number \+7/),
+        expect.stringMatching(/^✗\s*Caller is a customer\s*did not hold\s*no customer has number \+7/),
       ]);
       expect(await yes.getByText('Would run: notify employees').isVisible()).toBe(true);
 
@@ -767,7 +767,7 @@ describe('agent console: call back, customer filter, phone filters', () => {
     await page.getByText(`Customer: ${name}`).waitFor();
     const rows = page.getByRole('table').getByRole('row');
     await waitFor("only the customer's ticket", async () => (await rows.count()) === 2); // header + one ticket
-    expect(await rows.nth(1).getByText(number).isVisible()).toBe(true);
+    expect(await rows.nth(1).getByRole('cell', { name: number, exact: true }).isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Clear the customer filter' }).click();
     await waitFor('all tickets again', async () => (await rows.count()) > 2);
 

@@ -30,6 +30,7 @@ describe('rules page: the dry run explained', () => {
       ['talkSeconds', 2, false],
     ]);
     expect(rows[5]!.detail).toContain('+74950000000');
+    expect(rows[1]!.wants).toBe('unknown'); // named by what the rule wants, not by what the caller is
   });
 
   it('R2: a path that does not fit the rule is shown unnamed, not dropped', () => {

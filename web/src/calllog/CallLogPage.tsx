@@ -71,7 +71,7 @@ export function CallLogPage() {
       </div>
       {/* On a phone the filters fold behind this toggle (CSS shows it there only); applying folds them again. */}
       <button type="button" class="secondary filters-toggle" aria-expanded={filtersOpen} aria-controls="call-filters" onClick={() => setFiltersOpen((o) => !o)}>
-        {t('calls.filters')}
+        {t('calls.filters')} <span aria-hidden="true">{filtersOpen ? '▴' : '▾'}</span>
       </button>
       <form
         id="call-filters"

@@ -22,7 +22,8 @@ interface DryRun {
 type Explained = { callId: string; results: { rule: Rule; run: DryRun }[] };
 
 export function RulesPage() {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const { api } = useConsole();
   const rules = useAsync(() => api.get<{ items: Rule[] }>('/rules'), [api]);
   const calls = useAsync(() => api.get<Page<CallLogRow>>('/calls?limit=20'), [api]);
@@ -90,7 +91,7 @@ export function RulesPage() {
               <option value="">{t('rules.pickCall')}</option>
               {(calls.data?.items ?? []).map((c) => (
                 <option key={c.id} value={c.id}>
-                  {callLabel(c, t)}
+                  {callLabel(c, i18n)}
                 </option>
               ))}
             </select>
@@ -116,9 +117,8 @@ export function RulesPage() {
   );
 }
 
-function callLabel(c: CallLogRow, t: ReturnType<typeof useI18n>['t']): string {
-  const time = new Date(c.startedAt).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
-  return `${time} · ${t(`direction.${c.direction}`)} · ${c.customerNumber ?? c.from} · ${c.outcome ? t(`outcome.${c.outcome}`) : t('rules.callOngoing')}`;
+function callLabel(c: CallLogRow, { t, dateTime }: ReturnType<typeof useI18n>): string {
+  return `${dateTime(c.startedAt)} · ${t(`direction.${c.direction}`)} · ${c.customerNumber ?? c.from} · ${c.outcome ? t(`outcome.${c.outcome}`) : t('rules.callOngoing')}`;
 }
 
 function DryRunView({ rule, run }: { rule: Rule; run: DryRun }) {
@@ -138,7 +138,7 @@ function DryRunView({ rule, run }: { rule: Rule; run: DryRun }) {
             <span class="mark" aria-hidden="true">
               {c.held ? '✓' : '✗'}
             </span>
-            <strong>{c.kind ? t(`condition.${c.kind}`) : t('condition.unknown')}</strong>
+            <strong>{c.wants === 'unknown' ? t('condition.customerUnknown') : c.kind ? t(`condition.${c.kind}`) : t('condition.unknown')}</strong>
             <span class="visually-hidden">{c.held ? t('rules.held') : t('rules.failed')}</span> <span class="detail">{c.detail}</span>
           </li>
         ))}

@@ -9,6 +9,8 @@ export type ConditionKind = KeysOf<Condition>;
 
 export interface ExplainedCondition {
   kind: ConditionKind | null;
+  /** `customer` conditions: which the rule wants, `known` or `unknown` (the result's detail says what the caller is). */
+  wants?: 'known' | 'unknown';
   /** 0 for the rule's top condition, one more per `all` / `any` / `not` around it. */
   depth: number;
   held: boolean;
@@ -38,7 +40,8 @@ export function explainConditions(root: Condition, results: readonly ConditionRe
   return results.map((r) => {
     const at = conditionAt(root, r.path);
     const kind = at ? ((Object.keys(at.condition)[0] ?? null) as ConditionKind | null) : null;
-    return { kind, depth: at?.depth ?? 0, held: r.held, detail: r.detail };
+    const wants = at && 'customer' in at.condition ? { wants: at.condition.customer } : {};
+    return { kind, ...wants, depth: at?.depth ?? 0, held: r.held, detail: r.detail };
   });
 }
 
