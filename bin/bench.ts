@@ -1,13 +1,16 @@
 // `npm run bench [-- --calls 200 --rate 20 --concurrency 16 --no-synth --no-browser --reports 1000000 --export 100000]`
 // Drives simulated PBX calls through the local runtime and prints one JSON object: pop-up latency,
-// webhook throughput, DynamoDB operations per call, and the I/O floor measured in the same run.
+// webhook throughput, DynamoDB operations per call, the I/O floor measured in the same run, and what
+// 1,000 such calls cost on AWS at list prices (shared/cost/prices.json).
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import WebSocket from 'ws';
 import { callIdFor } from '#shared/domain/call-id.ts';
-import { stderrSink } from '../local/log-lines.ts';
+import { readFileSync } from 'node:fs';
+import { costPer1000Calls, type PriceTable } from '#shared/cost/cost.ts';
+import type { LogSink } from '../local/log-lines.ts';
 import { startTenant, type LocalInfo } from '../local/start.ts';
 
 const { values } = parseArgs({
@@ -31,6 +34,10 @@ const { values } = parseArgs({
     export: { type: 'string' },
     /** e.g. `1000,100000`: DynamoDB operations per call measured with that many customers loaded. */
     customers: { type: 'string' },
+    /** The functions' log level: INFO, as deployed (Powertools' default), so the log bytes per call are the real ones. */
+    'log-level': { type: 'string', default: 'INFO' },
+    /** Calls one agent takes per hour online: sets the WebSocket connection minutes a call carries (an assumption, not measured). */
+    'agent-calls-per-hour': { type: 'string', default: '12' },
   },
 });
 const CALLS = Number(values.calls);
@@ -38,6 +45,26 @@ const RATE = Number(values.rate);
 const CONCURRENCY = Number(values.concurrency);
 const LINE = '+74951234567';
 const BROWSER = values.browser && !values['no-browser'];
+const AGENT_CALLS_PER_HOUR = Number(values['agent-calls-per-hour']);
+
+/**
+ * Function output: every byte counted (what CloudWatch Logs would ingest), lines passed on to stderr
+ * only at WARN and above, so an INFO run does not drown the terminal.
+ */
+const logBytes = { count: 0 };
+const QUIET = /"level":"(DEBUG|INFO)"/;
+const countingSink: LogSink = {
+  stdout: (line) => {
+    logBytes.count += Buffer.byteLength(line.replace(/^\[[^\]]*\] /, ''));
+    if (!QUIET.test(line)) process.stderr.write(line);
+  },
+  stderr: (line) => {
+    logBytes.count += Buffer.byteLength(line.replace(/^\[[^\]]*\] /, ''));
+    if (!QUIET.test(line)) process.stderr.write(line);
+  },
+};
+/** Lambda's own START, END and REPORT lines per invocation (text format), about this many bytes. */
+const PLATFORM_LOG_BYTES_PER_INVOCATION = 300;
 
 function percentiles(samples: number[]) {
   const s = [...samples].sort((a, b) => a - b);
@@ -61,11 +88,13 @@ function agentSocket(info: LocalInfo, token: string, onFrame: (m: Record<string,
 }
 
 async function main() {
-  const { runtime, info } = await startTenant({ skipSynth: values['no-synth'], ...(values['out-dir'] ? { outDir: values['out-dir'] } : {}), tenant: 'demo', httpPort: 0, wsPort: 0, logLevel: 'ERROR', metricsDisabled: true, functionOutput: stderrSink, ...(BROWSER ? { console: { port: 0 } } : {}) });
+  const { runtime, info } = await startTenant({ skipSynth: values['no-synth'], ...(values['out-dir'] ? { outDir: values['out-dir'] } : {}), tenant: 'demo', httpPort: 0, wsPort: 0, logLevel: values['log-level'], metricsDisabled: true, functionOutput: countingSink, ...(BROWSER ? { console: { port: 0 } } : {}) });
   try {
     const waiters = new Map<string, (t: number) => void>();
+    const frames = { count: 0 };
     const ws = await agentSocket(info, info.tokens.agents['101']!, (m) => {
       const now = performance.now();
+      frames.count += 1;
       if (m['type'] === 'incoming_call') waiters.get((m['call'] as { id: string }).id)?.(now);
       if (m['type'] === 'floor') waiters.get(String(m['id']))?.(now);
     });
@@ -106,11 +135,43 @@ async function main() {
 
     // DynamoDB operations per complete call (newCall, answer, hangup → call item, ticket, pop-ups).
     runtime.dynamo.resetOperations();
+    runtime.dynamo.measureCapacity(true);
     const invocationsBefore = invocationCounts(runtime);
+    const durationsBefore = durationTotals(runtime);
+    const eventsBefore = runtime.bus.stats().entries;
+    const schedulerBefore = runtime.scheduler.invocations();
+    const framesBefore = frames.count;
+    const logBytesBefore = logBytes.count;
     const OPS_CALLS = 50;
-    for (let i = 0; i < OPS_CALLS; i++) await completeCall(info, `ops-${Date.now()}-${i}`, `+7916${String(1000000 + i)}`);
-    await runtime.bus.idle();
+    let httpRequests = 0;
+    for (let i = 0; i < OPS_CALLS; i++) httpRequests += await completeCall(info, `ops-${Date.now()}-${i}`, `+7916${String(1000000 + i)}`);
+    await runtime.settled();
+    runtime.dynamo.measureCapacity(false);
     const ops = runtime.dynamo.operations();
+    const capacity = runtime.dynamo.capacity();
+    const functionsPerCall = [...runtime.functions.entries()]
+      .map(([id, f]) => ({
+        name: f.model.shortName ?? id,
+        invocations: (f.stats.invocations - (invocationsBefore[id] ?? 0)) / OPS_CALLS,
+        durationMs: (f.stats.durationMs - (durationsBefore[id] ?? 0)) / OPS_CALLS,
+        memoryMb: f.model.memoryMb,
+      }))
+      .filter((f) => f.invocations > 0);
+    const invocationsPerCallTotal = functionsPerCall.reduce((n, f) => n + f.invocations, 0);
+    const counted = {
+      httpRequests: httpRequests / OPS_CALLS,
+      // Frames pushed to the one agent online; $connect/$disconnect are not per call.
+      webSocketMessages: (frames.count - framesBefore) / OPS_CALLS,
+      webSocketConnectionMinutes: 60 / AGENT_CALLS_PER_HOUR,
+      functions: functionsPerCall,
+      dynamodbReadUnits: capacity.readUnits / OPS_CALLS,
+      dynamodbWriteUnits: capacity.writeUnits / OPS_CALLS,
+      eventBridgeEvents: (runtime.bus.stats().entries - eventsBefore) / OPS_CALLS,
+      schedulerInvocations: (runtime.scheduler.invocations() - schedulerBefore) / OPS_CALLS,
+      logBytes: (logBytes.count - logBytesBefore) / OPS_CALLS + PLATFORM_LOG_BYTES_PER_INVOCATION * invocationsPerCallTotal,
+    };
+    const prices = JSON.parse(readFileSync(new URL('../shared/cost/prices.json', import.meta.url), 'utf8')) as PriceTable;
+    const cost = costPer1000Calls(counted, prices);
     const perCall = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, Math.round((v / OPS_CALLS) * 100) / 100]));
     const opsTotal = Object.values(ops).reduce((a, b) => a + b, 0) / OPS_CALLS;
     const invocationsPerCall = Object.fromEntries(
@@ -163,6 +224,15 @@ async function main() {
           throughputRun: { webhooks: THROUGHPUT_WEBHOOKS, concurrency: CONCURRENCY, seconds: Math.round(seconds * 100) / 100 },
           dynamodbOperationsPerCall: { total: Math.round(opsTotal * 100) / 100, byType: perCall, callShape: 'newCall + answer + hangup (zammad), answered → closed ticket' },
           functionInvocationsPerCall: invocationsPerCall,
+          costPer1000CallsUsd: {
+            total: cost.totalUsd,
+            lines: cost.lines,
+            perCall: { ...counted, functions: counted.functions.map((f) => ({ ...f, durationMs: Math.round(f.durationMs * 100) / 100 })) },
+            callShape: 'newCall + answer + hangup (zammad), answered → closed ticket, one agent online',
+            prices: cost.prices,
+            measured: `HTTP requests, WebSocket frames, function invocations and handler time (local runtime, at each function's configured memory), DynamoDB read/write units (DynamoDB Local's consumed capacity, transactions doubled), bus events, Scheduler invocations, log bytes at ${values['log-level']}`,
+            assumed: `${60 / AGENT_CALLS_PER_HOUR} WebSocket connection minutes per call (an agent online takes ${AGENT_CALLS_PER_HOUR} calls an hour: --agent-calls-per-hour), ${PLATFORM_LOG_BYTES_PER_INVOCATION} bytes of Lambda platform log lines per invocation; local handler times on a shared machine stand in for Lambda's`,
+          },
           ioFloorMs: { dynamodbPutItem: putP, websocketPush: wsP, floorP50: Math.round(floorP50 * 100) / 100 },
           popupP50OverFloorP50: Math.round((popupP.p50 / floorP50) * 100) / 100,
           ...(reports ? { reports } : {}),
@@ -198,6 +268,11 @@ async function popupsAtRate(info: LocalInfo, waiters: Map<string, (t: number) =>
 
 function coldStartCount(runtime: Awaited<ReturnType<typeof startTenant>>['runtime']): number {
   return [...runtime.functions.values()].reduce((n, f) => n + f.stats.coldStarts, 0);
+}
+
+/** Handler milliseconds so far per function. */
+function durationTotals(runtime: Awaited<ReturnType<typeof startTenant>>['runtime']): Record<string, number> {
+  return Object.fromEntries([...runtime.functions.entries()].map(([id, f]) => [id, f.stats.durationMs]));
 }
 
 /** Invocations so far per function (by the construct path's last part, which names the function). */
@@ -253,10 +328,12 @@ async function popup(info: LocalInfo, waiters: Map<string, (t: number) => void>,
   return t1 - t0;
 }
 
-async function completeCall(info: LocalInfo, callId: string, from: string): Promise<void> {
+/** One answered call; resolves with the HTTP requests it took. */
+async function completeCall(info: LocalInfo, callId: string, from: string): Promise<number> {
   await post(info, { event: 'newCall', direction: 'in', from, to: LINE, callId, user: ['Anna Smirnova'] });
   await post(info, { event: 'answer', direction: 'in', from, to: LINE, callId, answeringNumber: '101' });
   await post(info, { event: 'hangup', direction: 'in', from, to: LINE, callId, cause: 'normalClearing' });
+  return 3;
 }
 
 /** The bench agent's connection id, read back from the connection items of employee 101. */

@@ -43,8 +43,19 @@ export interface DynamoDbLocal {
   directEndpoint: string;
   operations(): Record<string, number>;
   resetOperations(): void;
+  /**
+   * While on, every request asks for its consumed capacity and the units are summed (benchmarks'
+   * cost per call). DynamoDB Local computes item-size units but not the transactional double, which
+   * is applied here. Off by default: it buffers each request and response.
+   */
+  measureCapacity(on: boolean): void;
+  /** Units consumed while measuring: read and write request units, on-demand pricing's meters. */
+  capacity(): { readUnits: number; writeUnits: number };
   stop(): Promise<void>;
 }
+
+const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
 export async function startDynamoDbLocal(opts: { persistDir?: string; port?: number }): Promise<DynamoDbLocal> {
   checkJava();
@@ -80,10 +91,16 @@ export async function startDynamoDbLocal(opts: { persistDir?: string; port?: num
   client.destroy();
 
   const counts: Record<string, number> = {};
+  const capacity = { readUnits: 0, writeUnits: 0 };
+  let measuring = false;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const proxy = http.createServer((req, res) => {
     const op = String(req.headers['x-amz-target'] ?? 'unknown').split('.').pop() ?? 'unknown';
     counts[op] = (counts[op] ?? 0) + 1;
+    if (measuring && (READS.has(op) || WRITES.has(op))) {
+      measured(req, res, op);
+      return;
+    }
     const upstream = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent }, (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
@@ -94,6 +111,44 @@ export async function startDynamoDbLocal(opts: { persistDir?: string; port?: num
     });
     req.pipe(upstream);
   });
+  /** The request with ReturnConsumedCapacity TOTAL, its answer passed on as is after its units are added up. */
+  function measured(req: http.IncomingMessage, res: http.ServerResponse, op: string): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let body = Buffer.concat(chunks);
+      try {
+        const json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+        json['ReturnConsumedCapacity'] ??= 'TOTAL';
+        body = Buffer.from(JSON.stringify(json));
+      } catch {
+        // not JSON: pass it on unchanged, DynamoDB Local answers the error
+      }
+      const upstream = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: { ...req.headers, 'content-length': String(body.length) }, agent }, (up) => {
+        const out: Buffer[] = [];
+        up.on('data', (c: Buffer) => out.push(c));
+        up.on('end', () => {
+          const answer = Buffer.concat(out);
+          try {
+            const consumed = (JSON.parse(answer.toString('utf8')) as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
+            const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((n, c) => n + (c.CapacityUnits ?? 0), 0);
+            const factor = op.startsWith('Transact') ? 2 : 1; // transactions are billed two units per unit
+            if (READS.has(op)) capacity.readUnits += units * factor;
+            else capacity.writeUnits += units * factor;
+          } catch {
+            // an error answer carries no capacity
+          }
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          res.end(answer);
+        });
+      });
+      upstream.on('error', (err) => {
+        res.writeHead(502, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: err.message }));
+      });
+      upstream.end(body);
+    });
+  }
   proxy.keepAliveTimeout = 60_000;
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
   const proxyPort = (proxy.address() as AddressInfo).port;
@@ -105,7 +160,13 @@ export async function startDynamoDbLocal(opts: { persistDir?: string; port?: num
     operations: () => ({ ...counts }),
     resetOperations: () => {
       for (const k of Object.keys(counts)) delete counts[k];
+      capacity.readUnits = 0;
+      capacity.writeUnits = 0;
     },
+    measureCapacity: (on) => {
+      measuring = on;
+    },
+    capacity: () => ({ ...capacity }),
     async stop() {
       if (stopped) return;
       stopped = true;

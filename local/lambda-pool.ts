@@ -57,6 +57,8 @@ export interface InvocationStats {
   invocations: number;
   errors: number;
   coldStarts: number;
+  /** Milliseconds spent in the handler, summed over invocations (from the event handed to the sandbox to its answer): Lambda's billed duration. */
+  durationMs: number;
   /** The last streamed invocation (tests and the benchmark read how much it buffered). */
   lastStream?: StreamStats;
 }
@@ -65,7 +67,7 @@ export class LocalFunction {
   private readonly idle: Sandbox[] = [];
   private readonly all = new Set<Sandbox>();
   private readonly waiting: ((s: Sandbox) => void)[] = [];
-  readonly stats: InvocationStats = { invocations: 0, errors: 0, coldStarts: 0 };
+  readonly stats: InvocationStats = { invocations: 0, errors: 0, coldStarts: 0, durationMs: 0 };
   /** Invocations started and not yet settled (including those waiting for a sandbox). */
   private inFlight = 0;
   private readonly settledWaiters: (() => void)[] = [];
@@ -175,7 +177,12 @@ export class LocalFunction {
       this.stats.invocations++;
       try {
         await sandbox.ready;
-        return await this.run(sandbox, event, sink);
+        const started = performance.now();
+        try {
+          return await this.run(sandbox, event, sink);
+        } finally {
+          this.stats.durationMs += performance.now() - started;
+        }
       } catch (err) {
         this.stats.errors++;
         throw err;

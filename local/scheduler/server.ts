@@ -55,6 +55,7 @@ export async function startScheduler(opts: LocalSchedulerOptions): Promise<Local
   /** `${group}/${name}` → schedule. */
   const store = new Map<string, ScheduleRecord>();
   const dead: SchedulerDeadLetter[] = [];
+  let invocations = 0;
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<void>>();
   let closed = false;
@@ -146,6 +147,7 @@ export async function startScheduler(opts: LocalSchedulerOptions): Promise<Local
       try {
         const invoke = opts.resolveTarget(s.Target.Arn);
         if (!invoke) throw new Error(`no local function for ${s.Target.Arn}`);
+        invocations += 1;
         await invoke(structuredClone(input));
         return;
       } catch (err) {
@@ -298,6 +300,7 @@ export async function startScheduler(opts: LocalSchedulerOptions): Promise<Local
     fireDue,
     deadLetters: () => dead.map((d) => ({ ...d })),
     replayDeadLetters,
+    invocations: () => invocations,
     idle: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },

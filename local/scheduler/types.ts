@@ -85,6 +85,8 @@ export interface LocalScheduler {
   deadLetters(): SchedulerDeadLetter[];
   /** Delivers every dead letter again with fresh retries; returns how many were re-queued. */
   replayDeadLetters(): number;
+  /** Target invocations made so far (each retry counts): what Scheduler bills. */
+  invocations(): number;
   /** Resolves when no delivery is in flight or waiting for a retry. */
   idle(): Promise<void>;
 }
