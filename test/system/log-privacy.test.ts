@@ -63,6 +63,23 @@ describe('logs (S4)', () => {
       body: JSON.stringify({ fullName, phones: [known], email: 'evdokia@example.com', company: 'Log Test LLC', note: `call back on ${known}` }),
     });
     expect(customer.status).toBe(201);
+    // A trigger rule on every call of the run: its actions render the customer's name and number.
+    const rule = await fetch(`${h.info.httpUrl}/rules`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.info.tokens.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'S4 follow-up',
+        event: 'call_ended',
+        conditions: { all: [{ line: [LINE] }] },
+        actions: [
+          { type: 'notify', involved: true, text: 'Call from {customer.fullName}, {call.customerNumber}' },
+          { type: 'create_task', dueInMinutes: 30 },
+          { type: 'create_ticket', subject: 'Follow up {customer.fullName} at {call.customerNumber}' },
+          { type: 'sms', text: 'Thank you, {customer.fullName}' }, // no SMS webhook in the demo tenant: skipped with a warning
+        ],
+      }),
+    });
+    expect(rule.status).toBe(201);
     const anna = await openAgent(h.info, h.info.tokens.agents['101']!);
 
     // Zammad: the known customer, spelled the way Russian PBXs send it; answered by Anna after a pop-up.
