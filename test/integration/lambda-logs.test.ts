@@ -68,6 +68,9 @@ describe('LocalFunction logs', () => {
       const results = await Promise.allSettled([fn.invoke({ n: 'A' }), fn.invoke({ n: 'B', fail: true })]);
       expect(results[0]).toEqual({ status: 'fulfilled', value: { n: 'A' } });
       expect(results[1]).toMatchObject({ status: 'rejected', reason: { message: 'boom' } });
+      // Handler time, as Lambda bills it: both invocations (the failed one too) waited 30 ms; init is not in it.
+      expect(fn.stats.durationMs).toBeGreaterThanOrEqual(55);
+      expect(fn.stats.durationMs).toBeLessThan(5000);
       // A worker's output reaches the main thread asynchronously (after the result message, maybe).
       const deadline = Date.now() + 5000;
       while (stdout.filter((l) => /:second\n$/.test(l)).length < 2 || stdout.filter((l) => l.includes('"level":"INFO"')).length < 2 || stderr.length < 3) {
