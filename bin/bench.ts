@@ -227,7 +227,11 @@ async function main() {
           costPer1000CallsUsd: {
             total: cost.totalUsd,
             lines: cost.lines,
-            perCall: { ...counted, functions: counted.functions.map((f) => ({ ...f, durationMs: Math.round(f.durationMs * 100) / 100 })) },
+            perCall: {
+              ...counted,
+              functions: counted.functions.map((f) => ({ ...f, durationMs: Math.round(f.durationMs * 100) / 100 })),
+              dynamodbUnitsByOperation: Object.fromEntries(Object.entries(capacity.byOperation).map(([op, u]) => [op, Math.round((u / OPS_CALLS) * 100) / 100])),
+            },
             callShape: 'newCall + answer + hangup (zammad), answered → closed ticket, one agent online',
             prices: cost.prices,
             measured: `HTTP requests, WebSocket frames, function invocations and handler time (local runtime, at each function's configured memory), DynamoDB read/write units (DynamoDB Local's consumed capacity, transactions doubled), bus events, Scheduler invocations, log bytes at ${values['log-level']}`,

@@ -50,7 +50,7 @@ export interface DynamoDbLocal {
    */
   measureCapacity(on: boolean): void;
   /** Units consumed while measuring: read and write request units, on-demand pricing's meters. */
-  capacity(): { readUnits: number; writeUnits: number };
+  capacity(): { readUnits: number; writeUnits: number; byOperation: Record<string, number> };
   stop(): Promise<void>;
 }
 
@@ -92,6 +92,7 @@ export async function startDynamoDbLocal(opts: { persistDir?: string; port?: num
 
   const counts: Record<string, number> = {};
   const capacity = { readUnits: 0, writeUnits: 0 };
+  const unitsByOperation: Record<string, number> = {};
   let measuring = false;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const proxy = http.createServer((req, res) => {
@@ -135,6 +136,7 @@ export async function startDynamoDbLocal(opts: { persistDir?: string; port?: num
             const factor = op.startsWith('Transact') ? 2 : 1; // transactions are billed two units per unit
             if (READS.has(op)) capacity.readUnits += units * factor;
             else capacity.writeUnits += units * factor;
+            unitsByOperation[op] = (unitsByOperation[op] ?? 0) + units * factor;
           } catch {
             // an error answer carries no capacity
           }
@@ -162,11 +164,12 @@ export async function startDynamoDbLocal(opts: { persistDir?: string; port?: num
       for (const k of Object.keys(counts)) delete counts[k];
       capacity.readUnits = 0;
       capacity.writeUnits = 0;
+      for (const k of Object.keys(unitsByOperation)) delete unitsByOperation[k];
     },
     measureCapacity: (on) => {
       measuring = on;
     },
-    capacity: () => ({ ...capacity }),
+    capacity: () => ({ ...capacity, byOperation: { ...unitsByOperation } }),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -39,11 +39,12 @@ describe('DynamoDB Local proxy: consumed capacity', () => {
     expect(readUnits).toBeGreaterThan(0);
     expect(readUnits).toBeLessThanOrEqual(2); // an eventually consistent 3 KB read and a small query
     expect(ddb.operations()).toMatchObject({ PutItem: 1, TransactWriteItems: 1, GetItem: 1, Query: 1 });
+    expect(ddb.capacity().byOperation).toMatchObject({ PutItem: 3, TransactWriteItems: 4 });
 
     // Off: nothing more is summed; a reset clears the sums.
     await client.send(new PutItemCommand({ TableName, Item: { PK: { S: 'c' } } }));
     expect(ddb.capacity().writeUnits).toBe(7);
     ddb.resetOperations();
-    expect(ddb.capacity()).toEqual({ readUnits: 0, writeUnits: 0 });
+    expect(ddb.capacity()).toEqual({ readUnits: 0, writeUnits: 0, byOperation: {} });
   });
 });
