@@ -1,5 +1,6 @@
-// `npm run dead-letters [-- --json]` lists the events the running `npm start` gave up on;
-// `npm run replay-dead-letters` (`--replay`) delivers them again with fresh retries.
+// `npm run dead-letters [-- --json]` lists the events the running `npm start` gave up on; `--replay`
+// delivers them again with fresh retries (`npm run redrive -- --local`, alias `replay-dead-letters`,
+// does that for the Scheduler's dead letters too, and `--tenant NAME` on AWS).
 // Talks to the local bus's admin routes (GET /_local/dead-letters, POST /_local/dead-letters/replay)
 // at the `eventsUrl` of .ringdesk/local.json.
 import { readFileSync } from 'node:fs';
@@ -50,6 +51,6 @@ if (values.replay) {
     for (const d of letters) {
       console.log(`  ${d.at}  ${d.event['detail-type']} (${d.event.id}) → rule ${d.ruleName} target ${d.targetId}, ${d.attempts} attempts: ${d.error}`);
     }
-    if (letters.length > 0) console.log('npm run replay-dead-letters delivers them again; -- --json prints them whole.');
+    if (letters.length > 0) console.log('npm run redrive -- --local delivers them again; -- --json prints them whole.');
   }
 }
