@@ -17,7 +17,7 @@ const facts = {
 } as unknown as Facts;
 
 describe('rules page: the dry run explained', () => {
-  it('R2: every condition result is named by its condition and indented by its nesting', () => {
+  it('C2, R2: every condition result is named by its condition and indented by its nesting', () => {
     const evaluation = evaluateRule({ event: 'missed_call', enabled: true, conditions }, facts);
     const rows = explainConditions(conditions, evaluation.conditions);
     expect(rows.map((r) => [r.kind, r.depth, r.held])).toEqual([
