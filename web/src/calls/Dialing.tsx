@@ -42,14 +42,18 @@ export function DialingProvider({ children }: { children: ComponentChildren }) {
 /** On the ticket page: the call button, and the dialing block while its call is in progress. */
 export function TicketCall({ ticketId, number }: { ticketId: string; number: string | null }) {
   const { t } = useI18n();
-  const { dialing, call } = useDialing();
+  const { dialing, call, dismiss } = useDialing();
   const [error, setError] = useState<string | null>(null);
   const here = dialing?.ticketId === ticketId ? dialing : null;
   if (here) {
+    // Dismissable: a PBX that never reports the call would otherwise keep the block for good.
     return (
       <div class="dialing" role="status">
         <strong>{here.phase === 'dialing' ? t('dialing.dialing', { number: here.number }) : t('dialing.talking', { number: here.number })}</strong>
         {here.phase === 'dialing' && <span class="muted">{t('dialing.note')}</span>}
+        <button type="button" class="secondary small" onClick={dismiss}>
+          {t('reminder.dismiss')}
+        </button>
       </div>
     );
   }
