@@ -28,6 +28,7 @@ export interface EmployeeLoginPorts {
 const LOGIN_FIELDS = ['email', 'accessLevel', 'active'] as const;
 
 function loginFailure(err: unknown, saved: boolean): Error {
+  if (err instanceof Conflict && saved) return new Conflict(`the employee was saved, but their login was not changed: ${err.message}`, err.code);
   if (err instanceof DomainError) return err;
   const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return saved
