@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { inviteUser } from '#shared/adapters/user-pool.ts';
+import { cognitoUserPool } from '#shared/adapters/user-pool.ts';
 import type { Role } from '#shared/domain/principal.ts';
 import { projectRoot, type LocalInfo } from '../local/start.ts';
 
@@ -59,7 +59,11 @@ if (values['user-pool-id']) {
 }
 
 try {
-  const username = await inviteUser(client, userPoolId, { email, name, role, employeeId });
+  const { username, created } = await cognitoUserPool(client, userPoolId).ensureLogin({ email, name, role, employeeId });
+  if (!created) {
+    console.log(`${email} already signs in as employee ${employeeId} (user ${username}): enabled, group ${role}; no new invitation`);
+    process.exit(0);
+  }
   console.log(`invited ${email} (${role}, employee ${employeeId}) to user pool ${userPoolId} as ${username}`);
   if (local) console.log(`the invitation with the temporary password: ${local.endpoint}/_local/invitations?email=${encodeURIComponent(email)}`);
 } catch (err) {

@@ -128,8 +128,3 @@ export function cognitoUserPool(client: CognitoIdentityProviderClient, userPoolI
     },
   };
 }
-
-/** AdminCreateUser with Cognito's invitation email and the group of the person's access level (the admin CLI). Returns the username (the `sub`). */
-export async function inviteUser(client: CognitoIdentityProviderClient, userPoolId: string, p: Invitee): Promise<string> {
-  return (await cognitoUserPool(client, userPoolId).ensureLogin(p)).username;
-}

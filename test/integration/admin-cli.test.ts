@@ -67,6 +67,17 @@ describe('npm run admin -- invite', () => {
     client.destroy();
   });
 
+  it('S6: run again, it sends no second invitation; the email of another employee is refused', async () => {
+    const before = pools.cognito.invitations().length;
+    const again = await admin('invite', '--email', 'first.admin@demo.example', '--name', 'First Admin', '--role', 'admin');
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('already signs in as employee emp-first-admin');
+    const other = await admin('invite', '--email', 'first.admin@demo.example', '--name', 'Someone', '--role', 'agent', '--employee-id', 'emp-someone');
+    expect(other.status).toBe(1);
+    expect(other.stderr).toContain('already signs in as another employee');
+    expect(pools.cognito.invitations().length).toBe(before);
+  });
+
   it('refuses an unknown role and a missing email without touching the pool', async () => {
     const before = pools.cognito.invitations().length;
     const badRole = await admin('invite', '--email', 'x@demo.example', '--name', 'X', '--role', 'root');
