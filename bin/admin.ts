@@ -39,7 +39,7 @@ if (!name) fail('--name is required');
 const role = values.role as Role;
 if (!ROLES.includes(role)) fail(`--role must be one of ${ROLES.join(', ')}`);
 // The employee id ties the login to the directory; an admin without a directory entry gets one from the email.
-const employeeId = values['employee-id'] ?? `emp-${email.split('@')[0]!.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
+const employeeId = values['employee-id'] ?? `emp-${(email.split('@')[0] ?? email).toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
 
 let client: CognitoIdentityProviderClient;
 let userPoolId: string;
