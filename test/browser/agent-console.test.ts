@@ -57,7 +57,7 @@ async function logIn(name: string, viewport = LAPTOP): Promise<Page> {
   await page.evaluate('localStorage.clear()'); // the profile is shared by the pages of this file
   await page.reload();
   await logInAsDemo(page, name);
-  await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor().catch(async (e) => { console.error('DEBUG', await page.locator('body').innerText()); throw e; });
   return page;
 }
 
@@ -599,6 +599,10 @@ describe('supervisor console: customers', () => {
     await edit.getByLabel('Company').fill('Lotos Ltd');
     await edit.getByRole('button', { name: 'Save customer' }).click();
     await row.getByText('Lotos Ltd').waitFor();
+    // C1: from the customer to their tickets (none yet).
+    await row.getByRole('link', { name: "This customer's tickets" }).click();
+    await page.getByText(`Customer: ${name}`).waitFor();
+    await page.getByText('No tickets.').waitFor();
     await page.close();
   });
 });

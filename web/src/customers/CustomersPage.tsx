@@ -4,6 +4,7 @@ import type { Customer, Page } from '../api/types.ts';
 import { LoadError } from '../pages/Notice.tsx';
 import { useConsole } from '../ui/console-context.ts';
 import { useI18n } from '../ui/i18n-context.ts';
+import { Link } from '../ui/router.tsx';
 import { useAsync } from '../ui/use-async.ts';
 import { CustomerForm } from './CustomerForm.tsx';
 
@@ -69,9 +70,12 @@ export function CustomersPage() {
                 </td>
                 <td data-label={t('field.email')}>{c.email ?? '—'}</td>
                 <td>
-                  <button type="button" class="secondary small" aria-label={t('customers.edit', { name: c.fullName })} onClick={() => setEditing(c)}>
-                    {t('customers.editButton')}
-                  </button>
+                  <div class="row-actions">
+                    <button type="button" class="secondary small" aria-label={t('customers.edit', { name: c.fullName })} onClick={() => setEditing(c)}>
+                      {t('customers.editButton')}
+                    </button>
+                    <Link href={`/tickets?customer=${encodeURIComponent(c.id)}`}>{t('customer.tickets')}</Link>
+                  </div>
                 </td>
               </tr>
             ))}
