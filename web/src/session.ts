@@ -52,12 +52,15 @@ function userOf(idToken: string): ConsoleUser {
 export class Session {
   state: SessionState;
   private tokens: { idToken: string; accessToken: string } | null = null;
+  /** This tab's own: another tab's later login (another person, perhaps) replaces the stored one, not this. */
+  private refreshToken: string | null;
   private refreshing: Promise<boolean> | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners = new Set<(s: SessionState) => void>();
 
   constructor(private readonly auth: CognitoLoginConfig) {
-    this.state = localStorage.getItem(REFRESH_KEY) ? { kind: 'resuming' } : { kind: 'signedOut' };
+    this.refreshToken = localStorage.getItem(REFRESH_KEY);
+    this.state = this.refreshToken ? { kind: 'resuming' } : { kind: 'signedOut' };
   }
 
   /** The bearer token of the API and the WebSocket; empty when signed out. */
@@ -114,7 +117,7 @@ export class Session {
   }
 
   private async doRefresh(): Promise<boolean> {
-    const refreshToken = localStorage.getItem(REFRESH_KEY);
+    const refreshToken = this.refreshToken;
     if (!refreshToken) {
       this.end('expired');
       return false;
@@ -138,7 +141,10 @@ export class Session {
   private accept(tokens: CognitoTokens): void {
     const user = userOf(tokens.IdToken);
     this.tokens = { idToken: tokens.IdToken, accessToken: tokens.AccessToken };
-    if (tokens.RefreshToken) localStorage.setItem(REFRESH_KEY, tokens.RefreshToken);
+    if (tokens.RefreshToken) {
+      this.refreshToken = tokens.RefreshToken;
+      localStorage.setItem(REFRESH_KEY, tokens.RefreshToken);
+    }
     // Lifetimes are relative (ExpiresIn, exp − iat), so a wrong clock on the PC does not matter.
     const claims = claimsOf(tokens.IdToken);
     const idLifetime = typeof claims['exp'] === 'number' && typeof claims['iat'] === 'number' ? claims['exp'] - claims['iat'] : tokens.ExpiresIn;
@@ -154,7 +160,10 @@ export class Session {
   private end(ended?: SessionEnd, opts: { keepRefreshToken?: boolean } = {}): void {
     clearTimeout(this.timer);
     this.tokens = null;
-    if (!opts.keepRefreshToken) localStorage.removeItem(REFRESH_KEY);
+    if (!opts.keepRefreshToken) {
+      if (localStorage.getItem(REFRESH_KEY) === this.refreshToken) localStorage.removeItem(REFRESH_KEY);
+      this.refreshToken = null;
+    }
     this.setState(ended ? { kind: 'signedOut', ended } : { kind: 'signedOut' });
   }
 
