@@ -12,6 +12,17 @@ export interface Principal {
   readOnly?: boolean;
 }
 
+/**
+ * Who may change the directory (customers, a call's customer link): agents, who work the calls, and
+ * admins. Analysts read what agents read and change nothing: reports, the call log and exports.
+ */
+export const writerRoles = ['agent'] as const satisfies readonly Role[];
+
+/** True when `role` may change data (admins may do everything). */
+export function mayWrite(role: Role): boolean {
+  return role === 'admin' || (writerRoles as readonly Role[]).includes(role);
+}
+
 // Highest first: a person in several groups acts with the most access they were given.
 const ROLES_BY_RANK: readonly Role[] = ['admin', 'analyst', 'agent'];
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { callSchema, ticketSchema } from '../../events/catalog.ts';
 import { directions, outcomes } from '../../domain/call.ts';
 import { callLogRowSchema } from '../../domain/call-log.ts';
+import { writerRoles } from '../../domain/principal.ts';
 import { ticketStatuses } from '../../domain/ticket.ts';
 import type { RouteSpec } from '../api.ts';
 import { csvQueryFields, csvRedirects } from '../export-token.ts';
@@ -27,6 +28,9 @@ export function pageOf<T extends z.ZodType>(item: T) {
 
 /** Who reads the call log, tickets and the directory: every employee of the tenant (admins may do everything). */
 export const readers = ['agent', 'analyst'] as const satisfies RouteSpec['roles'];
+
+/** Who changes customers and call links: not analysts, who only read (`mayWrite`). */
+export const writers = [...writerRoles] as const satisfies RouteSpec['roles'];
 
 const instant = z.iso.datetime({ offset: true, message: 'an ISO-8601 instant with a time zone, e.g. 2026-11-21T10:00:00Z' });
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { accessLevels } from '../../domain/directory.ts';
 import { agentMessages } from '../../events/agent-messages.ts';
 import type { RouteSpec } from '../api.ts';
-import { idParams, pageOf, readers, resourceId } from './core.ts';
+import { idParams, pageOf, readers, resourceId, writers } from './core.ts';
 import { pageQuery } from '../query.ts';
 
 const admins = ['admin'] as const satisfies RouteSpec['roles'];
@@ -157,7 +157,7 @@ export const createCustomerRoute = {
   method: 'POST',
   path: '/customers',
   summary: 'Create a customer; phones are unique per tenant; past calls from its phones become linked (E2)',
-  roles: [...readers],
+  roles: [...writers],
   body: createCustomerBody,
   response: customerSchema,
   status: 201,
@@ -190,7 +190,7 @@ export const patchCustomerRoute = {
   method: 'PATCH',
   path: '/customers/{id}',
   summary: 'Change a customer; past calls from phones it gains become linked (E2)',
-  roles: [...readers],
+  roles: [...writers],
   params: idParams,
   body: patchCustomerBody,
   response: customerSchema,
@@ -202,7 +202,7 @@ export const mergeCustomerRoute = {
   method: 'POST',
   path: '/customers/{id}/merge',
   summary: 'Merge customer `from` into this one: phones, emails and fields move; `from` then points here',
-  roles: [...readers],
+  roles: [...writers],
   params: idParams,
   body: z.strictObject({ from: resourceId }),
   response: customerSchema,
@@ -214,7 +214,7 @@ export const linkCallCustomerRoute = {
   method: 'POST',
   path: '/calls/{id}/customer',
   summary: "Link the caller to an existing customer: the call's number joins its phones, past calls from it become linked (E2, T6)",
-  roles: [...readers],
+  roles: [...writers],
   params: idParams,
   body: z.strictObject({ customerId: resourceId }),
   response: z.object({ customer: customerSchema, linkedCalls: z.number().int().describe('Calls from the number now linked to the customer') }),

@@ -1,5 +1,7 @@
 // Customers for supervisors (C2): search (the API searches; it has no unfiltered list), create, edit.
+// Analysts only read: they get no create or edit buttons (the API refuses them too).
 import { useState } from 'preact/hooks';
+import { mayWrite } from '#shared/domain/principal.ts';
 import type { Customer, Page } from '../api/types.ts';
 import { LoadError } from '../pages/Notice.tsx';
 import { useConsole } from '../ui/console-context.ts';
@@ -10,7 +12,8 @@ import { CustomerForm } from './CustomerForm.tsx';
 
 export function CustomersPage() {
   const { t } = useI18n();
-  const { api } = useConsole();
+  const { api, login } = useConsole();
+  const canEdit = mayWrite(login.role);
   const [draft, setDraft] = useState('');
   const [q, setQ] = useState('');
   const [editing, setEditing] = useState<Customer | 'new' | null>(null);
@@ -24,9 +27,11 @@ export function CustomersPage() {
     <section aria-labelledby="customers-title">
       <div class="page-head">
         <h1 id="customers-title">{t('customers.title')}</h1>
-        <button type="button" onClick={() => setEditing('new')}>
-          {t('customers.new')}
-        </button>
+        {canEdit && (
+          <button type="button" onClick={() => setEditing('new')}>
+            {t('customers.new')}
+          </button>
+        )}
       </div>
       {editing && <CustomerForm key={editing === 'new' ? 'new' : editing.id} customer={editing === 'new' ? null : editing} onSaved={saved} onCancel={() => setEditing(null)} />}
       <form
@@ -71,9 +76,11 @@ export function CustomersPage() {
                 <td data-label={t('field.email')}>{c.email ?? '—'}</td>
                 <td>
                   <div class="row-actions">
-                    <button type="button" class="secondary small" aria-label={t('customers.edit', { name: c.fullName })} onClick={() => setEditing(c)}>
-                      {t('customers.editButton')}
-                    </button>
+                    {canEdit && (
+                      <button type="button" class="secondary small" aria-label={t('customers.edit', { name: c.fullName })} onClick={() => setEditing(c)}>
+                        {t('customers.editButton')}
+                      </button>
+                    )}
                     <Link href={`/tickets?customer=${encodeURIComponent(c.id)}`}>{t('customer.tickets')}</Link>
                   </div>
                 </td>
