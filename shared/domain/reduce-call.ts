@@ -3,6 +3,7 @@
 import type { AgentRef, Call, CallLeg, CanonicalEvent, CanonicalEventType, Direction, Outcome, ReduceContext } from './call.ts';
 import { normalizePhone } from './phone.ts';
 import { stableJson } from './stable-json.ts';
+import { isWebUrl } from './urls.ts';
 
 const RANK: Record<CanonicalEventType, number> = { created: 0, offered: 1, answered: 2, ended: 3, recording_available: 4 };
 const LEG_RANK = { offered: 0, answered: 1, ended: 2 } as const;
@@ -179,7 +180,8 @@ export function reduceCall(events: CanonicalEvent[], ctx: ReduceContext, callId:
     answeredBy,
     endReason: end?.endReason ?? null,
     rawReason: end?.rawReason ?? null,
-    recordingUrl: pick((e) => (e.type === 'recording_available' ? e.recording?.url : undefined)) ?? null,
+    // Only web URLs: a provider's link is played and linked in the console (no `javascript:`).
+    recordingUrl: pick((e) => (e.type === 'recording_available' && e.recording?.url && isWebUrl(e.recording.url) ? e.recording.url : undefined)) ?? null,
   };
 }
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { directions, outcomes, type Direction, type Outcome } from './call.ts';
 import { accessLevels } from './directory.ts';
 import { ticketStatuses, type TicketStatus } from './ticket.ts';
+import { outboundUrl } from './urls.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The rule document
@@ -95,7 +96,7 @@ export const actionSchema = z.discriminatedUnion('type', [
     .strictObject({ type: z.literal('create_ticket'), subject: template(500), status: z.enum(ticketStatuses).default('open') })
     .describe('Create a ticket of channel calls with the call in it'),
   z
-    .strictObject({ type: z.literal('webhook'), url: z.url({ protocol: /^https?$/ }), body: template(10_000).optional().describe('Default: the JSON of the facts') })
+    .strictObject({ type: z.literal('webhook'), url: outboundUrl, body: template(10_000).optional().describe('Default: the JSON of the facts') })
     .describe('POST to an HTTP endpoint, signed with HMAC-SHA256 over `{timestamp}.{body}`, retried with backoff, dead-lettered'),
 ]);
 export type RuleAction = z.output<typeof actionSchema>;

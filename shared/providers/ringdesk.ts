@@ -3,6 +3,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { AgentRef, CanonicalEvent } from '../domain/call.ts';
+import { webUrl } from '../domain/urls.ts';
 import { assertBodySize, parseBody, WebhookError, type ProviderAdapter, type WebhookRequest, type WebhookResult } from './provider.ts';
 
 const PROVIDER = 'ringdesk';
@@ -34,7 +35,7 @@ const eventSchema = z.object({
   voicemail: z.boolean().optional(),
   endReason: z.enum(END_REASONS).optional(),
   rawReason: z.string().max(256).optional(),
-  recording: z.object({ url: z.url(), id: text.optional() }).optional(),
+  recording: z.object({ url: webUrl, id: text.optional() }).optional(),
 });
 
 /** One event, or a batch of up to 50 (unknown extra fields are ignored, docs/call-model.md §10.7 item 11). */
