@@ -6,7 +6,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mergePatch, prototypeKeyIn, tenantSettingsSchema, type TenantSettings } from '../config.ts';
 import { Conflict, Invalid } from '../domain/errors.ts';
 import { conditionally, ddb, tableName } from './dynamo.ts';
-import { versionedCache } from './versioned-cache.ts';
+import { versionedCache, type VersionedCache } from './versioned-cache.ts';
 
 export const settingsKey = (t: string) => ({ PK: `T#${t}#SETTINGS`, SK: 'SETTINGS' });
 
@@ -24,12 +24,13 @@ async function read(tenant: string, seed: TenantSettings, consistent = false): P
   return { version: out.Item['v'] as number, settings: tenantSettingsSchema.parse(out.Item['settings']), updatedAt: (out.Item['updatedAt'] as string | undefined) ?? null };
 }
 
-let seedOfCache: TenantSettings | null = null;
-const cache = versionedCache(settingsKey, (tenant) => read(tenant, seedOfCache!));
+// One per container, made on first use with the seed it falls back to.
+let cache: VersionedCache<StoredSettings> | null = null;
 
 export function currentSettings(tenant: string, seed: TenantSettings, opts: { fresh?: boolean } = {}): Promise<StoredSettings> {
-  seedOfCache = seed;
-  return opts.fresh ? read(tenant, seed, true) : cache.get(tenant);
+  if (opts.fresh) return read(tenant, seed, true);
+  cache ??= versionedCache(settingsKey, (t) => read(t, seed));
+  return cache.get(tenant);
 }
 
 /**
