@@ -7,6 +7,7 @@
 // `tenantConfigSchema` validates it and `splitTenantConfig` separates it.
 import { z } from 'zod';
 import { isTimeZone } from './domain/csv.ts';
+import { Invalid } from './domain/errors.ts';
 
 export const tenantIdSchema = z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'tenant ids are lowercase letters, digits and dashes');
 
@@ -238,6 +239,16 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
     else out[k] = mergePatch(out[k], v);
   }
   return { ...out };
+}
+
+/** The settings after `patch` (a merge patch): Invalid, naming the fields at fault, unless the result is valid settings. */
+export function applySettingsPatch(current: TenantSettings, patch: unknown): TenantSettings {
+  const bad = prototypeKeyIn(patch);
+  if (bad) throw new Invalid(`the key ${bad} is not allowed`, 'invalid_body');
+  if (!patch || typeof patch !== 'object' || Array.isArray(patch)) throw new Invalid('the body must be a JSON object (a merge patch of the settings)', 'invalid_body');
+  const parsed = tenantSettingsSchema.safeParse(mergePatch(current, patch));
+  if (!parsed.success) throw new Invalid(parsed.error.issues.map((i) => `${[...i.path, ...('keys' in i ? i.keys : [])].join('.') || '(root)'}: ${i.message}`).join('; '), 'invalid_body');
+  return parsed.data;
 }
 
 /** Reads a required environment variable at init; a missing one fails the cold start, not a request. */
