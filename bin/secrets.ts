@@ -79,6 +79,15 @@ function setPath(doc: Record<string, unknown>, path: string[], value: string | u
   else node[last] = value;
 }
 
+/** Drops objects left empty by `unset` (an empty provider would count as configured). */
+function pruneEmpty(node: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(node)) {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) continue;
+    pruneEmpty(v as Record<string, unknown>);
+    if (Object.keys(v).length === 0 && k !== 'providers') delete node[k];
+  }
+}
+
 function setPaths(doc: unknown, prefix: string[] = []): string[] {
   if (!doc || typeof doc !== 'object') return [prefix.join('.')];
   return Object.entries(doc).flatMap(([k, v]) => setPaths(v, [...prefix, k]));
@@ -101,9 +110,7 @@ try {
       setPath(doc, pathOf(arg.slice(0, eq)), arg.slice(eq + 1));
     } else setPath(doc, pathOf(arg), undefined);
   }
-  for (const [name, provider] of Object.entries((doc['providers'] as Record<string, unknown> | undefined) ?? {})) {
-    if (provider && typeof provider === 'object' && Object.keys(provider).length === 0) delete (doc['providers'] as Record<string, unknown>)[name];
-  }
+  pruneEmpty(doc);
   const parsed = tenantSecretsSchema.safeParse(doc);
   // The issues name paths and rules, never the values.
   if (!parsed.success) fail(`not stored, the secret would be invalid:\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`);
