@@ -344,6 +344,8 @@ describe('APIs', () => {
       'PUT /rules/{id}': 'manage-rules',
       'DELETE /rules/{id}': 'manage-rules',
       'POST /rules/{id}/dry-run': 'manage-rules',
+      'GET /settings': 'manage-rules',
+      'PATCH /settings': 'manage-rules',
       'GET /tasks': 'manage-tasks',
       'POST /tasks': 'manage-tasks',
       'GET /reports/calls': 'get-call-report',
