@@ -4,11 +4,14 @@ import { logger } from '#shared/adapters/logger.ts';
 import { eventHandler } from '#shared/events/consumer.ts';
 import { consumers } from '#shared/events/subscriptions.ts';
 import { countCall } from '#shared/services/stats.ts';
-import { tenantConfig, tenantId } from '#shared/tenant.ts';
+import { tenantId, tenantSettings } from '#shared/tenant.ts';
 
-const settings = { timeZone: tenantConfig.timeZone, minTalkSeconds: tenantConfig.analytics.targetCall.minTalkSeconds };
+const statsSettings = async () => {
+  const s = await tenantSettings();
+  return { timeZone: s.timeZone, minTalkSeconds: s.analytics.targetCall.minTalkSeconds };
+};
 
 export const handler = eventHandler(consumers['count-call-stats'], async ({ detail }) => {
-  const result = await countCall(tenantId, detail.call.id, settings);
+  const result = await countCall(tenantId, detail.call.id, await statsSettings());
   logger.info('call statistics', { result, revision: detail.revision });
 });

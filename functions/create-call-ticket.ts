@@ -5,7 +5,7 @@ import { metrics, MetricUnit } from '#shared/adapters/metrics.ts';
 import { eventHandler } from '#shared/events/consumer.ts';
 import { consumers } from '#shared/events/subscriptions.ts';
 import { ticketForCall } from '#shared/services/call-tickets.ts';
-import { tenantConfig, tenantId } from '#shared/tenant.ts';
+import { tenantId, tenantSettings } from '#shared/tenant.ts';
 
 export const handler = eventHandler(consumers['create-call-ticket'], async ({ detail }) => {
   // Deliveries may be shuffled: decide on the call as stored now, not on the event's snapshot. No
@@ -13,7 +13,7 @@ export const handler = eventHandler(consumers['create-call-ticket'], async ({ de
   // marker keeps one decision per call + leg, revised by a late answer, recording or agent action),
   // so a stale snapshot delivered last would move them back.
   const call = (await getCall(tenantId, detail.call.id)) ?? detail.call;
-  const result = await ticketForCall(tenantId, tenantConfig.locale, call);
+  const result = await ticketForCall(tenantId, (await tenantSettings()).locale, call);
   logger.info('call ticket', { result, revision: detail.revision });
   if (result.kind === 'created' || result.kind === 'appended') {
     metrics.addMetric(result.kind === 'created' ? 'TicketsCreated' : 'CallsGroupedIntoTickets', MetricUnit.Count, 1);

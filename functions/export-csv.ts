@@ -10,19 +10,19 @@ import { logger } from '#shared/adapters/logger.ts';
 import { prepareExport } from '#shared/http/export-request.ts';
 import { httpEdge } from '#shared/http/middleware.ts';
 import { verifyToken } from '#shared/http/principal.ts';
-import { tenantConfig, tenantId } from '#shared/tenant.ts';
+import { tenantSecrets } from '#shared/tenant-secrets.ts';
+import { tenantId, tenantSettings } from '#shared/tenant.ts';
 
-const settings = {
-  tenant: tenantId,
-  authSecret: tenantConfig.authSecret,
-  verifyBearer: verifyToken,
-  timeZone: tenantConfig.timeZone, country: tenantConfig.country };
+const settings = async () => {
+  const [{ timeZone, country }, { authSecret }] = await Promise.all([tenantSettings(), tenantSecrets()]);
+  return { tenant: tenantId, authSecret, verifyBearer: verifyToken, timeZone, country };
+};
 /** Bytes the CSV source may read ahead of the response stream. */
 const READ_AHEAD_BYTES = 64 * 1024;
 
 export const handler = lambdaHandler(
   async (event: APIGatewayProxyEventV2) => {
-    const csv = await prepareExport(event, settings);
+    const csv = await prepareExport(event, await settings());
     logger.appendKeys({ employeeId: csv.principal.employeeId });
     logger.info('csv export', { path: event.rawPath });
     return {

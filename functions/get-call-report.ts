@@ -4,11 +4,11 @@ import { boundedJson } from '#shared/http/middleware.ts';
 import { routeHandler } from '#shared/http/route-handler.ts';
 import { callReportRoute } from '#shared/http/routes/reports.ts';
 import { callReport, reportTooLarge } from '#shared/services/reports.ts';
-import { tenantConfig, tenantId } from '#shared/tenant.ts';
+import { tenantId, tenantSettings } from '#shared/tenant.ts';
 
-const tenant = { id: tenantId, timeZone: tenantConfig.timeZone };
+const tenant = async () => ({ id: tenantId, timeZone: (await tenantSettings()).timeZone });
 
 export const handler = routeHandler(callReportRoute, async ({ query, principal, event }) =>
   // CSV (`format=csv` / `Accept: text/csv`, L4) streams from the export URL: 303 there.
-  (await csvRedirect(principal, callReportRoute.path, event.rawQueryString, event.headers)) ?? boundedJson(200, await callReport(tenant, query), reportTooLarge),
+  (await csvRedirect(principal, callReportRoute.path, event.rawQueryString, event.headers)) ?? boundedJson(200, await callReport(await tenant(), query), reportTooLarge),
 );

@@ -3,26 +3,32 @@
 import { logger } from '#shared/adapters/logger.ts';
 import { metrics, MetricUnit } from '#shared/adapters/metrics.ts';
 import { archiveDelivery } from '#shared/adapters/deliveries-repo.ts';
-import { tenantPolicy } from '#shared/config.ts';
+import { tenantPolicy, type TenantConfig } from '#shared/config.ts';
 import { AppError, notFound } from '#shared/http/errors.ts';
 import { json } from '#shared/http/middleware.ts';
 import { routeHandler } from '#shared/http/route-handler.ts';
 import { webhookRoutes } from '#shared/http/routes/core.ts';
 import { adapters } from '#shared/providers/index.ts';
-import { WebhookError, type WebhookReply, type WebhookRequest, type WebhookResult } from '#shared/providers/provider.ts';
+import { WebhookError, type ProviderAdapter, type WebhookReply, type WebhookRequest, type WebhookResult } from '#shared/providers/provider.ts';
 import { recordCallEvents } from '#shared/services/record-call-events.ts';
 import { responsibleEmployee } from '#shared/services/responsible-employee.ts';
+import '#shared/tenant-secrets.ts'; // read at cold start
 import { tenantConfig, tenantId } from '#shared/tenant.ts';
 
-const policy = tenantPolicy(tenantConfig);
+/** Verifies and parses with the cached settings and secrets, once more with a fresh secret if a credential was refused (it may have just been rotated). */
+function handleWith(adapter: ProviderAdapter, provider: string, request: WebhookRequest, config: TenantConfig): { result: WebhookResult; settings: unknown } {
+  const settings = (config.providers as Record<string, unknown>)[provider];
+  if (!settings) throw notFound(`provider ${provider} is not configured for this tenant`, 'unknown_provider');
+  return { result: adapter.handle(request, settings, tenantPolicy(config)), settings };
+}
 
 // Public routes: the provider's signature or token is the authentication, checked by its adapter.
 export const handler = routeHandler(webhookRoutes, async ({ event, params }) => {
   const { tenant, provider, path = '' }: { tenant: string; provider: string; path?: string } = params;
   if (tenant !== tenantId) throw notFound('unknown tenant', 'unknown_tenant');
   const adapter = adapters[provider];
-  const settings = (tenantConfig.providers as Record<string, unknown>)[provider];
-  if (!adapter || !settings) throw notFound(`provider ${provider} is not configured for this tenant`, 'unknown_provider');
+  if (!adapter) throw notFound(`provider ${provider} is not configured for this tenant`, 'unknown_provider');
+  let config = await tenantConfig();
 
   const request: WebhookRequest = {
     method: event.requestContext.http.method,
@@ -34,16 +40,23 @@ export const handler = routeHandler(webhookRoutes, async ({ event, params }) => 
     receivedAt: new Date().toISOString(),
     publicUrl: `https://${event.requestContext.domainName}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`,
   };
-  let result: WebhookResult;
+  let handled: { result: WebhookResult; settings: unknown };
   try {
-    result = adapter.handle(request, settings, policy);
+    try {
+      handled = handleWith(adapter, provider, request, config);
+    } catch (err) {
+      if (!(err instanceof WebhookError && err.statusCode === 401)) throw err;
+      config = await tenantConfig({ freshSecrets: true });
+      handled = handleWith(adapter, provider, request, config);
+    }
   } catch (err) {
     if (err instanceof WebhookError) throw new AppError(err.statusCode, err.code, err.message);
     throw err;
   }
+  const { result, settings } = handled;
   // Verified deliveries are kept as received, so a call can be rebuilt by replaying them.
   if (result.events.length > 0) await archiveDelivery(tenantId, provider, request, result.events);
-  const recorded = await recordCallEvents(tenantId, tenantConfig.country, result.events);
+  const recorded = await recordCallEvents(tenantId, config.country, result.events);
   logger.info('webhook accepted', { provider, events: result.events.length, calls: recorded });
   metrics.addDimension('provider', provider);
   metrics.addMetric('WebhooksAccepted', MetricUnit.Count, 1);
@@ -51,7 +64,7 @@ export const handler = routeHandler(webhookRoutes, async ({ event, params }) => 
 
   let reply: WebhookReply = result.reply ?? { statusCode: 200, body: {} };
   if (result.lookup && adapter.answerLookup) {
-    reply = adapter.answerLookup(result.lookup, await responsibleEmployee(tenantId, tenantConfig.country, result.lookup.phone), settings);
+    reply = adapter.answerLookup(result.lookup, await responsibleEmployee(tenantId, config.country, result.lookup.phone), settings);
   }
   if (reply.contentType && !reply.contentType.includes('json')) {
     return { statusCode: reply.statusCode, headers: { 'content-type': reply.contentType }, body: String(reply.body ?? '') };

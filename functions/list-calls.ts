@@ -4,12 +4,13 @@ import { json } from '#shared/http/middleware.ts';
 import { routeHandler } from '#shared/http/route-handler.ts';
 import { listCallsRoute } from '#shared/http/routes/core.ts';
 import { listCallLog } from '#shared/services/call-log.ts';
-import { tenantConfig, tenantId } from '#shared/tenant.ts';
+import { tenantSecrets } from '#shared/tenant-secrets.ts';
+import { tenantId, tenantSettings } from '#shared/tenant.ts';
 
 // Cursors are signed with a key derived from the tenant's secret (never the token key itself).
-const settings = { country: tenantConfig.country, cursorKey: `call-log-cursor:${tenantConfig.authSecret}` };
+const settings = async () => ({ country: (await tenantSettings()).country, cursorKey: `call-log-cursor:${(await tenantSecrets()).authSecret}` });
 
 export const handler = routeHandler(listCallsRoute, async ({ query, principal, event }) =>
   // CSV (`format=csv` / `Accept: text/csv`, L4) streams from the export URL: 303 there.
-  (await csvRedirect(principal, listCallsRoute.path, event.rawQueryString, event.headers)) ?? json(200, await listCallLog(tenantId, query, settings)),
+  (await csvRedirect(principal, listCallsRoute.path, event.rawQueryString, event.headers)) ?? json(200, await listCallLog(tenantId, query, await settings())),
 );

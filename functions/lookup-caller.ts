@@ -7,18 +7,19 @@ import { routeHandler } from '#shared/http/route-handler.ts';
 import { lookupRoute, myCallsRoute } from '#shared/http/routes/directory.ts';
 import { currentPopups } from '#shared/services/popups.ts';
 import { callerOf } from '#shared/services/responsible-employee.ts';
-import { tenantConfig, tenantId } from '#shared/tenant.ts';
+import { tenantId, tenantSettings } from '#shared/tenant.ts';
 
 export const handler = dispatch([
   [
     lookupRoute,
     routeHandler(lookupRoute, async ({ query }) => {
-      const { customer, responsible } = await callerOf(tenantId, tenantConfig.country, query.phone);
+      const { country, popupFields } = await tenantSettings();
+      const { customer, responsible } = await callerOf(tenantId, country, query.phone);
       return json(200, {
-        customer: customer ? customerCard(customer, tenantConfig.popupFields) : null,
+        customer: customer ? customerCard(customer, popupFields) : null,
         responsible: responsible ? { id: responsible.id, extension: responsible.extension, fullName: responsible.fullName } : null,
       });
     }),
   ],
-  [myCallsRoute, routeHandler(myCallsRoute, async ({ principal }) => json(200, { items: await currentPopups(tenantId, principal.employeeId, tenantConfig.popupFields) }))],
+  [myCallsRoute, routeHandler(myCallsRoute, async ({ principal }) => json(200, { items: await currentPopups(tenantId, principal.employeeId, (await tenantSettings()).popupFields) }))],
 ]);

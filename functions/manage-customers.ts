@@ -8,13 +8,13 @@ import { json } from '#shared/http/middleware.ts';
 import { routeHandler } from '#shared/http/route-handler.ts';
 import { createCustomerRoute, getCustomerRoute, mergeCustomerRoute, patchCustomerRoute, searchCustomersRoute } from '#shared/http/routes/directory.ts';
 import { changeCustomer, registerCustomer } from '#shared/services/directory.ts';
-import { tenantConfig, tenantId } from '#shared/tenant.ts';
+import { tenantId, tenantSettings } from '#shared/tenant.ts';
 
 export const handler = dispatch([
-  [createCustomerRoute, routeHandler(createCustomerRoute, async ({ body }) => json(201, await registerCustomer(tenantId, tenantConfig.country, body)))],
+  [createCustomerRoute, routeHandler(createCustomerRoute, async ({ body }) => json(201, await registerCustomer(tenantId, (await tenantSettings()).country, body)))],
   [
     searchCustomersRoute,
-    routeHandler(searchCustomersRoute, async ({ query }) => json(200, await searchCustomers(tenantId, tenantConfig.country, query.q, query.limit, query.cursor))),
+    routeHandler(searchCustomersRoute, async ({ query }) => json(200, await searchCustomers(tenantId, (await tenantSettings()).country, query.q, query.limit, query.cursor))),
   ],
   [
     getCustomerRoute,
@@ -24,7 +24,7 @@ export const handler = dispatch([
       return json(200, customer);
     }),
   ],
-  [patchCustomerRoute, routeHandler(patchCustomerRoute, async ({ params, body }) => json(200, await changeCustomer(tenantId, tenantConfig.country, params.id, body)))],
+  [patchCustomerRoute, routeHandler(patchCustomerRoute, async ({ params, body }) => json(200, await changeCustomer(tenantId, (await tenantSettings()).country, params.id, body)))],
   [
     mergeCustomerRoute,
     routeHandler(mergeCustomerRoute, async ({ params, body }) => json(200, await mergeCustomers(tenantId, params.id, body.from, new Date().toISOString()))),

@@ -13,7 +13,7 @@ import { json } from '#shared/http/middleware.ts';
 import { routeHandler } from '#shared/http/route-handler.ts';
 import { createEmployeeRoute, deactivateEmployeeRoute, getEmployeeRoute, listEmployeesRoute, patchEmployeeRoute } from '#shared/http/routes/directory.ts';
 import { changeEmployee, deactivateEmployee, type EmployeeLoginPorts, registerEmployee } from '#shared/services/employee-logins.ts';
-import { tenantConfig, tenantId } from '#shared/tenant.ts';
+import { tenantId, tenantSettings } from '#shared/tenant.ts';
 
 const logins: EmployeeLoginPorts = {
   userPool: cognitoUserPool(new CognitoIdentityProviderClient({}), requireEnv('COGNITO_USER_POOL_ID')),
@@ -21,7 +21,7 @@ const logins: EmployeeLoginPorts = {
 };
 
 export const handler = dispatch([
-  [createEmployeeRoute, routeHandler(createEmployeeRoute, async ({ body }) => json(201, await registerEmployee(tenantId, tenantConfig.country, body, logins)))],
+  [createEmployeeRoute, routeHandler(createEmployeeRoute, async ({ body }) => json(201, await registerEmployee(tenantId, (await tenantSettings()).country, body, logins)))],
   [listEmployeesRoute, routeHandler(listEmployeesRoute, async ({ query }) => json(200, await pageEmployees(tenantId, query.limit, query.cursor)))],
   [
     getEmployeeRoute,
@@ -31,6 +31,6 @@ export const handler = dispatch([
       return json(200, employee);
     }),
   ],
-  [patchEmployeeRoute, routeHandler(patchEmployeeRoute, async ({ params, body }) => json(200, await changeEmployee(tenantId, tenantConfig.country, params.id, body, logins)))],
-  [deactivateEmployeeRoute, routeHandler(deactivateEmployeeRoute, async ({ params }) => json(200, await deactivateEmployee(tenantId, tenantConfig.country, params.id, logins)))],
+  [patchEmployeeRoute, routeHandler(patchEmployeeRoute, async ({ params, body }) => json(200, await changeEmployee(tenantId, (await tenantSettings()).country, params.id, body, logins)))],
+  [deactivateEmployeeRoute, routeHandler(deactivateEmployeeRoute, async ({ params }) => json(200, await deactivateEmployee(tenantId, (await tenantSettings()).country, params.id, logins)))],
 ]);

@@ -8,14 +8,14 @@ import { json } from '#shared/http/middleware.ts';
 import { routeHandler } from '#shared/http/route-handler.ts';
 import { createTaskRoute, listTasksRoute } from '#shared/http/routes/tasks.ts';
 import { createCallbackTask } from '#shared/services/tasks.ts';
-import { tenantConfig, tenantId } from '#shared/tenant.ts';
+import { tenantId, tenantSettings } from '#shared/tenant.ts';
 
 export const handler = dispatch([
   [listTasksRoute, routeHandler(listTasksRoute, async ({ principal, query }) => json(200, await listTasksOf(tenantId, principal.employeeId, query.status, query.limit, query.cursor)))],
   [
     createTaskRoute,
     routeHandler(createTaskRoute, async ({ principal, body }) => {
-      const number = normalizePhone(body.number, tenantConfig.country).e164;
+      const number = normalizePhone(body.number, (await tenantSettings()).country).e164;
       if (!number) throw badRequest(`not a phone number: ${body.number}`, 'invalid_number');
       const result = await createCallbackTask({
         tenant: tenantId,

@@ -6,7 +6,7 @@ import { callEvents, ticketEvents } from '#shared/events/catalog.ts';
 import { eventHandler } from '#shared/events/consumer.ts';
 import { consumers } from '#shared/events/subscriptions.ts';
 import { callSummary, popupOf } from '#shared/services/popups.ts';
-import { tenantConfig, tenantId } from '#shared/tenant.ts';
+import { tenantId, tenantSettings } from '#shared/tenant.ts';
 
 /**
  * N3 for a ticket nobody is assigned (a missed call's, M1–M3): the employees the call that changed it
@@ -23,7 +23,8 @@ export const handler = eventHandler(consumers['notify-agents'], async ({ detailT
     const call = detail.call;
     if (detailType === callEvents.ringing.detailType && 'newlyOffered' in detail) {
       // The customer lookup runs in parallel with the connection queries: it is on the pop-up's critical path.
-      const popup = popupOf(tenantId, call, tenantConfig.popupFields);
+      // The pop-up fields are read alongside (settings change without a restart).
+      const popup = popupOf(tenantId, call, tenantSettings().then((s) => s.popupFields));
       sent = await notifyEmployees(tenantId, detail.newlyOffered, popup);
     } else {
       const type = detailType === callEvents.answered.detailType ? 'call_answered' : 'call_ended';

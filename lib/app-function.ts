@@ -15,7 +15,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { TenantConfig } from '#shared/config.ts';
+import { splitTenantConfig, type TenantConfig } from '#shared/config.ts';
+import type { TenantSecret } from './core.ts';
 import type { Identity } from './features/identity.ts';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -138,9 +139,20 @@ export class AppFunction extends NodejsFunction {
     return this;
   }
 
+  /**
+   * The tenant id and the settings the tenant file seeds (non-secret; what applies until an admin
+   * changes them through PATCH /settings). The secrets are never here: see `bindSecrets`.
+   */
   bindTenant(config: TenantConfig): this {
     this.addEnvironment('TENANT_ID', config.tenant);
-    this.addEnvironment('TENANT_CONFIG', JSON.stringify(config));
+    this.addEnvironment('TENANT_SETTINGS', JSON.stringify(splitTenantConfig(config).settings));
+    return this;
+  }
+
+  /** Read access to the tenant's secret and its name, which shared/tenant-secrets.ts reads at cold start. */
+  bindSecrets(secret: TenantSecret): this {
+    secret.grantRead(this);
+    this.addEnvironment('TENANT_SECRET_NAME', secret.name);
     return this;
   }
 }

@@ -3,8 +3,10 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { type CfnStage, CorsHttpMethod, HttpApi, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { TenantConfig } from '#shared/config.ts';
+import { tenantSecretName } from '#shared/config.ts';
 import { Identity } from './features/identity.ts';
 
 export interface CoreProps {
@@ -27,6 +29,8 @@ export class Core extends Construct {
   readonly webSocketStage: WebSocketStage;
   /** The tenant's user pool: every function that checks a bearer token binds it (bindIdentity). */
   readonly identity: Identity;
+  /** The tenant's secrets (signing keys, provider credentials): functions that need them `bindSecrets` it. */
+  readonly secret: TenantSecret;
 
   constructor(scope: Construct, id: string, { tenant, throttle }: CoreProps) {
     super(scope, id);
@@ -82,5 +86,25 @@ export class Core extends Construct {
     });
 
     this.identity = new Identity(this, 'Identity', { tenant });
+
+    // One secret per tenant, named after it so `npm run secrets -- set --tenant NAME` finds it.
+    // Secrets Manager generates the signing key at creation; provider credentials are set by that
+    // CLI. CloudFormation never regenerates it on an update, and no value is in the template.
+    this.secret = new TenantSecret(this, 'TenantSecret', tenant);
+  }
+}
+
+/** The tenant's secret, with its name as plain text (Secret.secretName is a token parsed from the ARN). */
+export class TenantSecret extends Secret {
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, tenant: string) {
+    const name = tenantSecretName(tenant);
+    super(scope, id, {
+      secretName: name,
+      description: `ringdesk ${tenant}: signing keys and provider credentials (JSON, shared/config.ts tenantSecretsSchema)`,
+      generateSecretString: { secretStringTemplate: JSON.stringify({ providers: {} }), generateStringKey: 'authSecret', passwordLength: 48, excludePunctuation: true },
+    });
+    this.name = name;
   }
 }

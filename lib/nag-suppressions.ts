@@ -28,6 +28,7 @@ export function acknowledgeNagFindings(stack: Stack, { core, consoleHosting }: N
   ack(stack, 'AwsSolutions-APIG4', 'Authorization is in the handlers: bearer JWTs against the tenant pool (shared/http/auth.ts), webhooks by provider signature or token.');
   ack(stack, 'AwsSolutions-SQS3', 'These queues are the dead-letter queues of EventBridge targets; each has an alarm, a DLQ of a DLQ would only move the problem.');
   ack(stack, 'AwsSolutions-SQS4', 'Only AWS services and in-account SDK calls over HTTPS use the dead-letter queues; a policy per queue would add ~45 resources near the 500 limit.');
+  ack(core.secret, 'AwsSolutions-SMG4', 'Provider credentials are issued and rotated at each PBX, then set with npm run secrets; functions pick a new value up within 5 minutes (shared/tenant-secrets.ts), so no rotation Lambda is needed.');
   ack(stack, 'AwsSolutions-L1', 'nodejs22.x is pinned on purpose (lib/app-function.ts): a runtime upgrade is a reviewed change, not a side effect of a CDK upgrade.');
   ack(stack, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'The AWS-managed basic execution role only lets a function write its own logs.');
   ack(stack, `AwsSolutions-IAM5[Resource::<${logicalId(core.table)}.Arn>/index/*]`, 'Queries on the single table\'s own GSIs (grantReadData/grantReadWriteData); index names are the table\'s, not others\'.');

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { parseCors, type CorsConfig } from './gateway/cors.ts';
 
 type Json = unknown;
-interface Resource {
+export interface Resource {
   Type: string;
   Properties?: Record<string, Json>;
   Metadata?: Record<string, Json>;
 }
-interface Template {
+export interface Template {
   Resources: Record<string, Resource>;
 }
 

@@ -13,6 +13,8 @@ import { LocalFunction } from './lambda-pool.ts';
 import type { LogSink } from './log-lines.ts';
 import { startCognito, type LocalCognito, type UserPoolSeed } from './cognito/server.ts';
 import { startScheduler, type LocalScheduler } from './scheduler/server.ts';
+import { startSecretsManager, type LocalSecretsManager } from './secrets-manager/server.ts';
+import { seedSecrets } from './secrets-manager/seed.ts';
 import { startWsGateway, type WsGateway } from './ws-gateway.ts';
 
 export interface RuntimeOptions {
@@ -31,6 +33,13 @@ export interface RuntimeOptions {
   cognitoPort?: number;
   /** The local Cognito's clock (token times; e.g. shifted back in tests to mint an expired token); default the wall clock. */
   cognitoClock?: () => Date;
+  /** Port of the local Secrets Manager (default: any free port). */
+  secretsPort?: number;
+  /**
+   * Values of the template's secrets by name, used when the local Secrets Manager does not hold the
+   * secret yet (the tenant file's secrets); a secret without one gets its generated value, as on AWS.
+   */
+  secretValues?: Record<string, string>;
   /** Fire due one-time schedules on a timer (default true); tests may set false and call `scheduler.fireDue(now)`. */
   schedulerAutoFire?: boolean;
   persistDir?: string;
@@ -67,6 +76,8 @@ export interface LocalRuntime {
   schedulerUrl: string;
   /** Local Cognito (`AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`) serving the template's user pools. */
   cognito: LocalCognito;
+  /** Local Secrets Manager (`AWS_ENDPOINT_URL_SECRETS_MANAGER`) holding the template's secrets. */
+  secretsManager: LocalSecretsManager;
   /** The template's user pools with their local ids, and their app clients by `ClientName`. */
   userPools: LocalUserPool[];
   functions: Map<string, LocalFunction>;
@@ -175,6 +186,16 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
       clients: Object.fromEntries(p.clients.map((c) => [String(c.properties['ClientName'] ?? c.logicalId), cognitoIds[c.logicalId]!])),
     }));
 
+    // Before any function starts: a function that needs the tenant's secret reads it at cold start.
+    const secretsManager = await startSecretsManager({
+      port: opts.secretsPort ?? 0,
+      region,
+      account: accountId,
+      ...(opts.persistDir ? { stateFile: join(opts.persistDir, 'secrets.json') } : {}),
+    });
+    started.push(secretsManager);
+    await seedSecrets(model.template, { endpoint: secretsManager.url, region, values: opts.secretValues ?? {} });
+
     const busNames = Object.fromEntries(model.buses.map((b) => [b.logicalId, b.name]));
     const bus = await startEventBus({
       port: opts.eventsPort ?? 0,
@@ -274,6 +295,7 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
       AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
       TZ: 'UTC',
       // Deployed functions run on nodejs22.x; the SDK's notice about a local Node 20 is noise here.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -318,6 +340,7 @@ export async function startLocalRuntime(opts: RuntimeOptions): Promise<LocalRunt
       scheduler,
       schedulerUrl: scheduler.url,
       cognito,
+      secretsManager,
       userPools,
       functions,
       awsEnv,

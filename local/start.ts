@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseTenantConfig, type TenantConfig } from '#shared/config.ts';
+import { splitTenantConfig, tenantConfigSchema, tenantSecretName, type TenantConfig } from '#shared/config.ts';
 import type { ConsoleConfig, DemoLogin } from '#shared/console-config.ts';
 import { ensureConsoleBuilt, WEB_DIST } from './console-build.ts';
 import { startConsoleServer } from './console-server.ts';
@@ -24,6 +24,8 @@ export interface LocalInfo extends Pick<LocalRuntime, 'httpUrl' | 'wsUrl' | 'wsM
   tokens: LocalTokens;
   /** The tenant's user pool in the local Cognito. */
   cognito: LocalCognitoInfo;
+  /** The local Secrets Manager and the tenant's secret in it (`npm run secrets -- --local`). */
+  secrets: { endpoint: string; region: string; secretName: string };
   /** The seeded people and their passwords (local only). */
   logins: Omit<Login, 'employeeId'>[];
   webhooks: Record<string, string>;
@@ -69,10 +71,13 @@ export function synthAsync(opts: SynthOptions): Promise<void> {
   });
 }
 
-function tenantConfigOf(runtime: LocalRuntime): TenantConfig {
-  const fn = runtime.model.functions.find((f) => f.environment['TENANT_CONFIG']);
-  if (!fn) throw new Error('no function of the stack has TENANT_CONFIG');
-  return parseTenantConfig(String(fn.environment['TENANT_CONFIG']));
+/**
+ * The tenant file the stack was synthesized from (as bin/app.ts picks it). Its secrets are not in
+ * the template: they seed the local Secrets Manager, as `npm run secrets -- set` fills the secret on AWS.
+ */
+export function readTenantFile(opts: { tenant?: string; tenantConfigFile?: string }): TenantConfig {
+  const file = resolve(opts.tenantConfigFile ?? join(projectRoot, `config/tenants/${opts.tenant ?? 'demo'}.json`));
+  return tenantConfigSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 }
 
 /** The console's config.json: this stack's URLs, its user pool in the local Cognito, and the seeded logins as hints. */
@@ -114,9 +119,10 @@ export async function startTenant(opts: StartOptions = {}): Promise<{ runtime: L
   const stackName = tenant ? `Ringdesk-${tenant}` : (templates[0]?.replace('.template.json', '') ?? 'Ringdesk-demo');
   // Function URLs follow the WebSocket port on `npm start` (3002); any free port when the gateways take any (tests).
   const functionUrlPort = opts.functionUrlPort ?? (opts.httpPort === 0 || opts.wsPort === 0 ? 0 : (opts.wsPort ?? 3001) + 1);
-  const runtime = await startLocalRuntime({ httpPort: 3000, wsPort: 3001, ...opts, functionUrlPort, outDir, stackName });
+  const config = readTenantFile({ ...(opts.tenantConfigFile ? { tenantConfigFile: opts.tenantConfigFile } : {}), tenant: tenant ?? stackName.replace(/^Ringdesk-/, '') });
+  const secretValues = { [tenantSecretName(config.tenant)]: JSON.stringify(splitTenantConfig(config).secrets), ...opts.secretValues };
+  const runtime = await startLocalRuntime({ httpPort: 3000, wsPort: 3001, ...opts, secretValues, functionUrlPort, outDir, stackName });
   try {
-    const config = tenantConfigOf(runtime);
     const cognito = cognitoInfoOf(runtime);
     const { tokens, logins } = await seedTenant(config, { tableName: runtime.tableName, dynamodbUrl: runtime.dynamo.directEndpoint, region: runtime.region, cognito });
     const info: LocalInfo = {
@@ -132,6 +138,7 @@ export async function startTenant(opts: StartOptions = {}): Promise<{ runtime: L
       tenant: config.tenant,
       tokens,
       cognito,
+      secrets: { endpoint: runtime.secretsManager.url, region: runtime.region, secretName: tenantSecretName(config.tenant) },
       logins: logins.map(({ employeeId: _id, ...login }) => login),
       webhooks: webhookUrls(runtime.httpUrl, config),
     };

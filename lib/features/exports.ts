@@ -7,21 +7,24 @@ import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { FunctionUrlAuthType, HttpMethod, InvokeMode, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { AppFunction } from '../app-function.ts';
-import type { FeatureProps } from '../core.ts';
+import type { FeatureProps, TenantSecret } from '../core.ts';
 
 export class Exports extends Construct {
   readonly exportCsv: AppFunction;
+  private readonly secret: TenantSecret;
   readonly url: FunctionUrl;
 
   constructor(scope: Construct, id: string, { core, config }: FeatureProps) {
     super(scope, id);
+    this.secret = core.secret;
     this.exportCsv = new AppFunction(this, 'export-csv', {
       // Reading and writing 100,000 rows takes tens of seconds; a stream may run up to 15 minutes.
       timeout: Duration.minutes(5),
     })
       .bindTable(core.table, 'RO')
       .bindIdentity(core.identity)
-      .bindTenant(config);
+      .bindTenant(config)
+      .bindSecrets(core.secret); // export tokens are signed with the tenant's key
     this.url = this.exportCsv.addFunctionUrl({
       // The handler checks the export token or bearer token itself (IAM auth would need SigV4 on a download link).
       authType: FunctionUrlAuthType.NONE,
@@ -38,8 +41,10 @@ export class Exports extends Construct {
   }
 
   /** Lets `fn` answer `format=csv` with a 303 to the export: EXPORT_URL is the Function URL (`https://…/`). */
+  /** The export URL and the tenant's secret, whose key signs the download token of the 303. */
   bindExportUrl(fn: AppFunction): this {
     fn.addEnvironment('EXPORT_URL', this.url.url);
+    fn.bindSecrets(this.secret);
     return this;
   }
 }

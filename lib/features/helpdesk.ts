@@ -8,9 +8,10 @@ import { callActionRoutes, ticketActionRoutes } from '#shared/http/routes/helpde
 import { AppFunction, pascalCase } from '../app-function.ts';
 import type { FeatureProps } from '../core.ts';
 
-const functions: { name: string; routes: RouteSpec[] }[] = [
+/** `secrets`: the function calls a provider's API (click-to-call) with the tenant's credentials. */
+const functions: { name: string; routes: RouteSpec[]; secrets?: boolean }[] = [
   { name: 'act-on-call', routes: callActionRoutes },
-  { name: 'act-on-ticket', routes: ticketActionRoutes },
+  { name: 'act-on-ticket', routes: ticketActionRoutes, secrets: true },
 ];
 
 export class Helpdesk extends Construct {
@@ -18,9 +19,10 @@ export class Helpdesk extends Construct {
 
   constructor(scope: Construct, id: string, { core, config }: FeatureProps) {
     super(scope, id);
-    for (const { name, routes } of functions) {
+    for (const { name, routes, secrets } of functions) {
       // RW table, the bus (ticket events) and the WebSocket (agent_action / call_dialing pushes).
       const fn = new AppFunction(this, name).bindTable(core.table, 'RW').bindBus(core.bus).bindWebSocket(core.webSocketStage).bindIdentity(core.identity).bindTenant(config);
+      if (secrets) fn.bindSecrets(core.secret);
       const integration = new HttpLambdaIntegration(`${pascalCase(name)}Integration`, fn, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
       for (const route of routes) core.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
       this.functions[name] = fn;

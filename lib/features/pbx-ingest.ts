@@ -17,7 +17,8 @@ export class PbxIngest extends Construct {
     this.ingestWebhook = new AppFunction(this, 'ingest-webhook')
       .bindTable(core.table, 'RW')
       .bindBus(core.bus)
-      .bindTenant(config);
+      .bindTenant(config)
+      .bindSecrets(core.secret); // provider credentials verify the deliveries
     const integration = new HttpLambdaIntegration('IngestWebhookIntegration', this.ingestWebhook, {
       payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
     });
@@ -27,7 +28,7 @@ export class PbxIngest extends Construct {
       core.httpApi.addRoutes({ path, methods, integration });
     }
     // Admins re-derive a call from its archived raw deliveries with the current adapters.
-    this.rebuildCall = new AppFunction(this, 'rebuild-call').bindTable(core.table, 'RW').bindBus(core.bus).bindIdentity(core.identity).bindTenant(config);
+    this.rebuildCall = new AppFunction(this, 'rebuild-call').bindTable(core.table, 'RW').bindBus(core.bus).bindIdentity(core.identity).bindTenant(config).bindSecrets(core.secret);
     core.httpApi.addRoutes({
       path: rebuildCallRoute.path,
       methods: [HttpMethod[rebuildCallRoute.method]],

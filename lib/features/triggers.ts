@@ -5,6 +5,7 @@ import { Duration } from 'aws-cdk-lib';
 import { HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct } from 'constructs';
+import { settingsRoutes } from '#shared/http/routes/settings.ts';
 import { ruleRoutes } from '#shared/http/routes/triggers.ts';
 import { AppFunction } from '../app-function.ts';
 import type { FeatureProps } from '../core.ts';
@@ -26,7 +27,8 @@ export class Triggers extends Construct {
       .bindBus(core.bus)
       .bindWebSocket(core.webSocketStage)
       .bindScheduler(Tasks.of(this).scheduling) // create_task actions (shared/services/tasks.ts)
-      .bindTenant(config);
+      .bindTenant(config)
+      .bindSecrets(core.secret); // the outbound signing key
     ruleToFunction(this, 'RunTriggers', {
       bus: core.bus,
       eventPattern: patternFor(consumers['run-triggers']),
@@ -34,8 +36,9 @@ export class Triggers extends Construct {
       description: 'call and ticket events → run-triggers (declarative rules)',
     });
 
-    this.manageRules = new AppFunction(this, 'manage-rules').bindTable(core.table, 'RW').bindIdentity(core.identity).bindTenant(config);
+    // Also the tenant settings API (GET/PATCH /settings): admin configuration in one function.
+    this.manageRules = new AppFunction(this, 'manage-rules').bindTable(core.table, 'RW').bindIdentity(core.identity).bindTenant(config).bindSecrets(core.secret);
     const integration = new HttpLambdaIntegration('ManageRulesIntegration', this.manageRules, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
-    for (const route of ruleRoutes) core.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+    for (const route of [...ruleRoutes, ...settingsRoutes]) core.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
   }
 }

@@ -104,9 +104,10 @@ function exportBaseUrl(): string {
 export async function csvRedirect(principal: Principal, path: string, query: Query, headers: Headers): Promise<APIGatewayProxyStructuredResultV2 | null> {
   if (!wantsCsv(query, headers)) return null;
   // Loaded here, not at import: route specs import this module for csvQueryFields and stay pure.
-  const { tenantConfig, tenantId } = await import('../tenant.ts');
+  const { tenantId } = await import('../tenant.ts');
+  const { tenantSecrets } = await import('../tenant-secrets.ts');
   const params = new URLSearchParams([...queryParams(query)].filter(([k]) => !NOT_FORWARDED.has(k)));
-  params.set('token', await mintExportToken({ ...principal, tenant: tenantId, path }, tenantConfig.authSecret));
+  params.set('token', await mintExportToken({ ...principal, tenant: tenantId, path }, (await tenantSecrets()).authSecret));
   const location = `${exportBaseUrl()}${path.replace(/^\//, '')}?${params.toString()}`;
   return {
     statusCode: 303,

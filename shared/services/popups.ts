@@ -12,8 +12,9 @@ export function callSummary(call: Call): CallSummary {
   return { id, direction, from, to, status, outcome, startedAt, answeredAt, endedAt, answeredBy, queue };
 }
 
-export async function popupOf(tenant: string, call: Call, popupFields: readonly string[]): Promise<AgentMessageOf<'incoming_call'>> {
-  const customer = call.customerNumber ? await findCustomerByPhone(tenant, call.customerNumber) : null;
+/** `popupFields` may be a read still running (the tenant settings): it runs alongside the customer lookup. */
+export async function popupOf(tenant: string, call: Call, fields: readonly string[] | Promise<readonly string[]>): Promise<AgentMessageOf<'incoming_call'>> {
+  const [customer, popupFields] = await Promise.all([call.customerNumber ? findCustomerByPhone(tenant, call.customerNumber) : null, fields]);
   return {
     type: 'incoming_call',
     call: callSummary(call),

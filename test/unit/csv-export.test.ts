@@ -1,9 +1,9 @@
 // The export path without I/O: content negotiation, export tokens, the 303, report tables, chunking.
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallReport } from '#shared/domain/report.ts';
 import { EXPORT_AUDIENCE, mintExportToken, verifyExportToken, wantsCsv } from '#shared/http/export-token.ts';
 import { parseCsv } from './csv-parse.ts';
+import { startTenantSecret } from './tenant-secret.ts';
 
 const SECRET = 'unit-test-secret-unit-test-secret-0123';
 const grant = { tenant: 'demo', employeeId: 'emp-101', role: 'agent' as const, path: '/calls' };
@@ -11,11 +11,15 @@ const grant = { tenant: 'demo', employeeId: 'emp-101', role: 'agent' as const, p
 // shared/services/exports.ts reaches the table through the repositories, which read TABLE_NAME at import.
 let exportsModule: typeof import('#shared/services/exports.ts');
 let csvRedirect: typeof import('#shared/http/export-token.ts').csvRedirect;
+// The 303's token is signed with the tenant's key, read from its secret in the local Secrets Manager.
+let secret: Awaited<ReturnType<typeof startTenantSecret>>;
+afterAll(() => secret.close());
 beforeAll(async () => {
+  secret = await startTenantSecret('demo', { authSecret: SECRET, providers: {} });
+  Object.assign(process.env, secret.env);
   process.env['TABLE_NAME'] ??= 'unit-test-table';
   process.env['AWS_REGION'] ??= 'eu-central-1';
   process.env['TENANT_ID'] = 'demo';
-  process.env['TENANT_CONFIG'] = JSON.stringify({ ...JSON.parse(readFileSync(new URL('../../config/tenants/demo.json', import.meta.url), 'utf8')), authSecret: SECRET });
   process.env['EXPORT_URL'] = 'https://abc123.lambda-url.eu-central-1.on.aws/';
   exportsModule = await import('#shared/services/exports.ts');
   ({ csvRedirect } = await import('#shared/http/export-token.ts'));

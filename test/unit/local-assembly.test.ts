@@ -150,7 +150,8 @@ describe('IntrinsicResolver on the synthesized demo stack', () => {
     expect(vars['WS_MANAGEMENT_URL']).toBe(`${wsBase}/live`);
     expect(vars['TABLE_NAME']).toBe(model.tables[0]!.tableName);
     expect(vars['TENANT_ID']).toBe('demo');
-    expect(JSON.parse(vars['TENANT_CONFIG']!)).toMatchObject({ tenant: 'demo' });
+    expect(JSON.parse(vars['TENANT_SETTINGS']!)).toMatchObject({ popupFields: ['fullName', 'email', 'company'] });
+    expect(vars['TENANT_CONFIG']).toBeUndefined();
     // Without the local base URL it is the AWS endpoint of that API id.
     expect(resolver.resolve(notify.environment['WS_MANAGEMENT_URL'])).toBe('https://wsapi00001.execute-api.eu-central-1.amazonaws.com/live');
   });

@@ -10,7 +10,6 @@ import { startTenantPools, type TenantPools } from './tenant-pools.ts';
 const demo = JSON.parse(readFileSync(new URL('../../config/tenants/demo.json', import.meta.url), 'utf8')) as { tenant: string };
 // principal.ts reads the stack's tenant from the environment, as in a function.
 process.env['TENANT_ID'] = demo.tenant;
-process.env['TENANT_CONFIG'] = JSON.stringify(demo);
 
 // The directory the token check reads (S6), as a plain map: the repository itself is tested against
 // DynamoDB Local by the system tests. An employee absent from it is a login without an entry.

@@ -6,7 +6,8 @@ import { coreRoutes } from './core.ts';
 import { directoryRoutes } from './directory.ts';
 import { helpdeskRoutes } from './helpdesk.ts';
 import { reportRoutes } from './reports.ts';
+import { settingsRoutes } from './settings.ts';
 import { taskRoutes } from './tasks.ts';
 import { triggerRoutes } from './triggers.ts';
 
-export const allRoutes: readonly RouteSpec[] = [...coreRoutes, ...helpdeskRoutes, ...directoryRoutes, ...triggerRoutes, ...taskRoutes, ...reportRoutes];
+export const allRoutes: readonly RouteSpec[] = [...coreRoutes, ...helpdeskRoutes, ...directoryRoutes, ...triggerRoutes, ...taskRoutes, ...reportRoutes, ...settingsRoutes];
