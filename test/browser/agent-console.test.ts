@@ -57,7 +57,7 @@ async function logIn(name: string, viewport = LAPTOP): Promise<Page> {
   await page.evaluate('localStorage.clear()'); // the profile is shared by the pages of this file
   await page.reload();
   await logInAsDemo(page, name);
-  await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor().catch(async (e) => { console.error('DEBUG', await page.locator('body').innerText()); throw e; });
+  await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
   return page;
 }
 
