@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { isTimeZone } from './domain/csv.ts';
 import { Invalid } from './domain/errors.ts';
+import { outboundUrl, webUrl } from './domain/urls.ts';
 
 export const tenantIdSchema = z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'tenant ids are lowercase letters, digits and dashes');
 
@@ -46,7 +47,8 @@ const settingsShape = {
 };
 
 /** Outbound SMS / email gateways for trigger rules (R2, R3): POSTed JSON signed with `secret` (docs/triggers-rules.md). */
-const outboundSettings = { smsWebhookUrl: z.string().url().optional(), emailWebhookUrl: z.string().url().optional() };
+// Outbound URLs get signed requests: https only (http just to localhost stand-ins), never javascript: or file:.
+const outboundSettings = { smsWebhookUrl: outboundUrl.optional(), emailWebhookUrl: outboundUrl.optional() };
 const outboundSecrets = {
   /** HMAC-SHA256 key of the `X-Ringdesk-Signature` header of every outbound request (rule webhooks too). */
   secret: z.string().min(16).optional(),
@@ -57,22 +59,22 @@ const providerShapes = {
   zammad: { secrets: { token: z.string().min(16) }, settings: {} },
   ringdesk: { secrets: { secret: z.string().min(16) }, settings: {} },
   /** Mango Office VPBX: `vpbx_api_key` and the signing salt; `apiUrl` for commands (click-to-call). */
-  mango: { secrets: { apiKey: z.string().min(1), apiSalt: z.string().min(1) }, settings: { apiUrl: z.string().url().default('https://app.mango-office.ru/vpbx/') } },
+  mango: { secrets: { apiKey: z.string().min(1), apiSalt: z.string().min(1) }, settings: { apiUrl: outboundUrl.default('https://app.mango-office.ru/vpbx/') } },
   /** Zadarma (also Novofon/Megacall): the API key/secret pair signs webhooks and API calls. */
-  zadarma: { secrets: { apiKey: z.string().min(1), apiSecret: z.string().min(1) }, settings: { apiUrl: z.string().url().default('https://api.zadarma.com') } },
+  zadarma: { secrets: { apiKey: z.string().min(1), apiSecret: z.string().min(1) }, settings: { apiUrl: outboundUrl.default('https://api.zadarma.com') } },
   /** Twilio: auth token signs callbacks over `publicBaseUrl` (the URL Twilio sees, behind proxies). */
   twilio: {
     secrets: { authToken: z.string().min(1) },
     settings: {
       accountSid: z.string().optional(),
-      publicBaseUrl: z.string().url().optional(),
-      apiUrl: z.string().url().default('https://api.twilio.com'),
+      publicBaseUrl: webUrl.optional(),
+      apiUrl: outboundUrl.default('https://api.twilio.com'),
       /** Number calls are placed from (click-to-call). */
       callerId: z.string().optional(),
     },
   },
   /** RU cloud-PBX "CRM API" (MegaFon VATS and others): shared `crm_token`. */
-  megafon: { secrets: { crmToken: z.string().min(1), apiKey: z.string().optional() }, settings: { apiUrl: z.string().url().optional() } },
+  megafon: { secrets: { crmToken: z.string().min(1), apiKey: z.string().optional() }, settings: { apiUrl: outboundUrl.optional() } },
 } as const;
 
 export type ProviderName = keyof typeof providerShapes;

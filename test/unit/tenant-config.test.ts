@@ -76,13 +76,17 @@ describe('tenant settings: PATCH /settings validation', () => {
     expect(current.blockedNumbers).toEqual(['+79990000000']); // the current document is not changed
   });
 
-  it('refuses invalid results, naming the field', () => {
+  it('R3: refuses invalid results, naming the field', () => {
     const cases: [unknown, string][] = [
       [{ popupFields: ['password'] }, 'popupFields.0'],
       [{ locale: 'de' }, 'locale'],
       [{ talkingTimeoutMinutes: 0 }, 'talkingTimeoutMinutes'],
       [{ outboundCallerIds: [{ prefix: '+7' }] }, 'outboundCallerIds.0.callerId'],
       [{ timeZone: 'Moscow' }, 'timeZone'],
+      // R3: outbound requests go to https only, never javascript: (http just to localhost stand-ins).
+      [{ outbound: { smsWebhookUrl: 'http://sms.example/' } }, 'outbound.smsWebhookUrl'],
+      [{ outbound: { emailWebhookUrl: 'javascript:alert(1)' } }, 'outbound.emailWebhookUrl'],
+      [{ providers: { mango: { apiUrl: 'file:///etc/passwd' } } }, 'providers.mango.apiUrl'],
       [{ authSecret: 'x'.repeat(40) }, 'authSecret'],
       [{ tenant: 'other' }, 'tenant'],
       [{ providers: { twilio: { authToken: 't' } } }, 'providers.twilio.authToken'],
