@@ -8,6 +8,7 @@ import { AppError, notFound } from '#shared/http/errors.ts';
 import { json } from '#shared/http/middleware.ts';
 import { routeHandler } from '#shared/http/route-handler.ts';
 import { webhookRoutes } from '#shared/http/routes/core.ts';
+import { own } from '#shared/domain/lookup.ts';
 import { adapters } from '#shared/providers/index.ts';
 import { WebhookError, type ProviderAdapter, type WebhookReply, type WebhookRequest, type WebhookResult } from '#shared/providers/provider.ts';
 import { recordCallEvents } from '#shared/services/record-call-events.ts';
@@ -17,16 +18,27 @@ import { tenantConfig, tenantId } from '#shared/tenant.ts';
 
 /** Verifies and parses with the cached settings and secrets, once more with a fresh secret if a credential was refused (it may have just been rotated). */
 function handleWith(adapter: ProviderAdapter, provider: string, request: WebhookRequest, config: TenantConfig): { result: WebhookResult; settings: unknown } {
-  const settings = (config.providers as Record<string, unknown>)[provider];
-  if (!settings) throw notFound(`provider ${provider} is not configured for this tenant`, 'unknown_provider');
+  const settings = own(config.providers as Record<string, unknown>, provider);
+  if (!settings) throw new WebhookError(404, 'provider_not_configured', `provider ${provider} is not configured for this tenant`);
   return { result: adapter.handle(request, settings, tenantPolicy(config)), settings };
+}
+
+/**
+ * A refused credential and a provider this tenant has not configured answer alike, so an outsider
+ * cannot learn which providers are set up; the precise reason goes to the log for the operator.
+ */
+const isRefusal = (err: unknown): err is WebhookError => err instanceof WebhookError && (err.statusCode === 401 || err.code === 'provider_not_configured');
+
+function refused(provider: string, err: WebhookError): AppError {
+  logger.warn('webhook refused', { provider, reason: err.code, detail: err.message });
+  return new AppError(401, 'unauthorized', 'the request is not authenticated for this webhook');
 }
 
 // Public routes: the provider's signature or token is the authentication, checked by its adapter.
 export const handler = routeHandler(webhookRoutes, async ({ event, params }) => {
   const { tenant, provider, path = '' }: { tenant: string; provider: string; path?: string } = params;
   if (tenant !== tenantId) throw notFound('unknown tenant', 'unknown_tenant');
-  const adapter = adapters[provider];
+  const adapter = own(adapters, provider);
   if (!adapter) throw notFound(`provider ${provider} is not configured for this tenant`, 'unknown_provider');
   let config = await tenantConfig();
 
@@ -45,11 +57,12 @@ export const handler = routeHandler(webhookRoutes, async ({ event, params }) => 
     try {
       handled = handleWith(adapter, provider, request, config);
     } catch (err) {
-      if (!(err instanceof WebhookError && err.statusCode === 401)) throw err;
+      if (!isRefusal(err)) throw err;
       config = await tenantConfig({ freshSecrets: true });
       handled = handleWith(adapter, provider, request, config);
     }
   } catch (err) {
+    if (isRefusal(err)) throw refused(provider, err);
     if (err instanceof WebhookError) throw new AppError(err.statusCode, err.code, err.message);
     throw err;
   }

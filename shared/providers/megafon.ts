@@ -2,6 +2,7 @@
 // One URL, form POST, `cmd` selects the command, shared secret `crm_token` in the body.
 import type { AgentRef, CanonicalEvent, Direction } from '../domain/call.ts';
 import { parseBody, WebhookError, type LookupEmployee, type ProviderAdapter, type WebhookLookup, type WebhookReply, type WebhookRequest, type WebhookResult } from './provider.ts';
+import { own } from '../domain/lookup.ts';
 import { tokenMatches } from './zammad.ts';
 
 const PROVIDER = 'megafon';
@@ -125,7 +126,7 @@ function historyDelivery(body: Fields, callId: string, receivedAt: string): Cano
   if (status.toLowerCase() === 'success' && (who || direction === 'outbound')) {
     events.push({ ...e, key: `${key}|answered`, type: 'answered', occurredAt: at(wait ?? duration), ...(who ? { legId: who.leg, agent: who.agent } : {}) });
   }
-  events.push({ ...e, key: `${key}|ended`, type: 'ended', occurredAt: at(duration), endReason: STATUS_REASONS[status.toLowerCase()] ?? 'unknown', ...(status ? { rawReason: status } : {}) });
+  events.push({ ...e, key: `${key}|ended`, type: 'ended', occurredAt: at(duration), endReason: own(STATUS_REASONS, status.toLowerCase()) ?? 'unknown', ...(status ? { rawReason: status } : {}) });
   const link = field(body, 'link', 2048);
   if (link && /^https?:\/\/\S+$/i.test(link)) events.push({ ...e, key: `${key}|recording`, type: 'recording_available', occurredAt: at(duration), recording: { url: link } });
   return events;

@@ -3,6 +3,7 @@
 // from child legs and `DialCallStatus`, never from the parent's `completed` (Twilio answers to run TwiML).
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { AgentRef, CanonicalEvent, Direction } from '../domain/call.ts';
+import { own } from '../domain/lookup.ts';
 import { assertBodySize, WebhookError, type ProviderAdapter, type WebhookReply, type WebhookRequest, type WebhookResult } from './provider.ts';
 
 const PROVIDER = 'twilio';
@@ -111,7 +112,7 @@ function endReason(status: string, sip: string | undefined): { endReason: string
     case 'busy': return { endReason: 'busy', rawReason };
     case 'no-answer': return { endReason: 'no_answer_timeout', rawReason };
     case 'canceled': return { endReason: 'caller_hangup', rawReason };
-    case 'failed': return { endReason: (sip && SIP[sip]) || 'system_error', rawReason };
+    case 'failed': return { endReason: own(SIP, sip) ?? 'system_error', rawReason };
     default: return { endReason: 'unknown', rawReason }; // `completed` does not say who hung up
   }
 }

@@ -3,6 +3,7 @@
 import { createHmac } from 'node:crypto';
 import type { AgentRef, CanonicalEvent, Direction } from '../domain/call.ts';
 import { parseBody, WebhookError, type ProviderAdapter, type WebhookRequest, type WebhookResult } from './provider.ts';
+import { own } from '../domain/lookup.ts';
 import { tokenMatches } from './zammad.ts';
 
 const PROVIDER = 'zadarma';
@@ -156,7 +157,7 @@ function handle(req: WebhookRequest, settings: unknown): WebhookResult {
         ...parties,
         key,
         type: 'ended',
-        endReason: (disposition && Object.hasOwn(DISPOSITIONS, disposition) && DISPOSITIONS[disposition]) || 'unknown',
+        endReason: own(DISPOSITIONS, disposition) ?? 'unknown',
         ...(rawReason ? { rawReason } : {}),
         ...(agent ? { agent } : {}),
       });

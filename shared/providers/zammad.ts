@@ -2,6 +2,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AgentRef, CanonicalEvent, Direction } from '../domain/call.ts';
 import { normalizePhone } from '../domain/phone.ts';
+import { own } from '../domain/lookup.ts';
 import { parseBody, WebhookError, type ProviderAdapter, type TenantPolicy, type WebhookReply, type WebhookRequest, type WebhookResult } from './provider.ts';
 
 const PROVIDER = 'zammad';
@@ -164,7 +165,7 @@ function handle(req: WebhookRequest, settings: unknown, policy: TenantPolicy): W
         ...base,
         key: `${callId}|hangup`,
         type: 'ended',
-        endReason: (cause && CAUSES[cause]) || 'unknown',
+        endReason: own(CAUSES, cause) ?? 'unknown',
         ...(cause ? { rawReason: cause } : {}),
         ...(agent && !isVoicemail(userList[0]) ? { agent } : {}),
       });

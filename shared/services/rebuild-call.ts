@@ -6,6 +6,7 @@ import { deliveriesOf } from '../adapters/deliveries-repo.ts';
 import { callIdFor } from '../domain/call-id.ts';
 import type { CanonicalEvent } from '../domain/call.ts';
 import { adapters } from '../providers/index.ts';
+import { own } from '../domain/lookup.ts';
 import { replaceCallEvents, type RecordResult } from './record-call-events.ts';
 
 export interface RebuildResult extends RecordResult {
@@ -22,7 +23,7 @@ export async function rebuildCall(tenant: string, config: TenantConfig, callId: 
   const events: CanonicalEvent[] = [];
   const refused: string[] = [];
   for (const d of deliveries) {
-    const adapter = adapters[d.provider];
+    const adapter = own(adapters, d.provider);
     const settings = (config.providers as Record<string, unknown>)[d.provider];
     if (!adapter || !settings) {
       refused.push(`${d.provider}: not configured`);

@@ -327,6 +327,16 @@ describe('public routes', () => {
     expect(await res.json()).toEqual({ error: 'unknown_provider', message: expect.any(String) });
   });
 
+  it('S2: prototype-named providers (constructor, __proto__, toString, hasOwnProperty) are unknown providers → 404, never 500', async () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      for (const path of [name, `${name}/x`]) {
+        const res = await fetch(`${h.info.httpUrl}/webhooks/${demo.tenant}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        expect(res.status, path).toBe(404);
+        expect(await res.json()).toEqual({ error: 'unknown_provider', message: expect.any(String) });
+      }
+    }
+  });
+
   it('S3: GET /openapi.json needs no token and is the document generated from the route specs', async () => {
     const res = await fetch(`${h.info.httpUrl}/openapi.json`);
     expect(res.status).toBe(200);

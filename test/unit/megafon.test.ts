@@ -102,6 +102,13 @@ describe('megafon adapter: mapping', () => {
     expect(handle(`cmd=event&type=CANCELLED&${IN}`).events).toMatchObject([{ type: 'created' }]);
   });
 
+  it('I1: a prototype-named status is an unknown status, not a function from Object.prototype', () => {
+    for (const status of ['constructor', '__proto__', 'toString']) {
+      const ended = handle(`cmd=history&type=in&status=${status}&${IN}&duration=30`, 99).events.find((e) => e.type === 'ended');
+      expect(ended, status).toMatchObject({ endReason: 'unknown', rawReason: status });
+    }
+  });
+
   it('I1: history start (compact UTC), duration and link → provider-timed end and recording', () => {
     const events = handle(`cmd=history&type=in&status=Missed&${IN}&start=20240229T235959Z&duration=2&link=https://r.example/a.mp3`, 99).events;
     expect(events.map((e) => e.type)).toEqual(['ended', 'recording_available']);

@@ -194,6 +194,8 @@ describe('twilio adapter: mapping', () => {
     ['failed', '404', 'invalid_number'],
     ['failed', '503', 'congestion'],
     ['failed', undefined, 'system_error'],
+    ['failed', 'constructor', 'system_error'],
+    ['failed', '__proto__', 'system_error'],
     ['completed', undefined, 'unknown'],
   ])('I1: CallStatus %s (SIP %s) → endReason %s', (CallStatus, sip, endReason) => {
     const ended = one({ ...status, CallStatus, ...(sip ? { SipResponseCode: sip } : {}) }).find((e) => e.type === 'ended');

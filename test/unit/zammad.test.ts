@@ -117,6 +117,10 @@ describe('zammad adapter: mapping', () => {
     ['congestion', 'congestion'],
     ['notFound', 'invalid_number'],
     ['forwarded', 'transferred'],
+    // Prototype-named causes are unknown causes, not a function from Object.prototype (a throw on every retry).
+    ['constructor', 'unknown'],
+    ['__proto__', 'unknown'],
+    ['toString', 'unknown'],
   ])('I1: hangup cause %s → endReason %s', (cause, endReason) => {
     const [e] = zammad.handle(request({ ...base, event: 'hangup', cause }), settings, policy).events;
     expect(e).toMatchObject({ type: 'ended', endReason, rawReason: cause });

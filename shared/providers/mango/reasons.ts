@@ -1,5 +1,6 @@
 // Mango `disconnect_reason` codes (docs/providers/mango.md, "Disconnect reasons") → canonical end
 // reasons. Unknown codes are read by class: the longest known prefix wins (2219 → `221`/`22`/`2`).
+import { own } from '../../domain/lookup.ts';
 const CODES: Record<string, string> = {
   '1000': 'unknown', // success
   '1100': 'unknown', // normal end: says nothing about who hung up
@@ -39,7 +40,7 @@ const CODES: Record<string, string> = {
 export function endReasonOf(code: string | undefined): string {
   if (!code || !/^\d+$/.test(code)) return 'unknown';
   for (let n = code.length; n > 0; n--) {
-    const hit = CODES[code.slice(0, n)];
+    const hit = own(CODES, code.slice(0, n));
     if (hit && (n === code.length || n < 4)) return hit;
   }
   return 'unknown';
