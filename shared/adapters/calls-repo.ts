@@ -29,7 +29,7 @@ export async function loadCallRecord(tenant: string, callId: string): Promise<Ca
 export async function saveCallRecord(tenant: string, call: Call, events: CanonicalEvent[], outbox: OutboxEntry[], expected: number): Promise<boolean> {
   const gsi2 =
     call.status !== 'ended'
-      ? { pk: keys.openCalls(tenant), sk: `${lastActivity(call)}#${call.id}` }
+      ? { pk: keys.openCalls(tenant), sk: `${call.status}#${lastActivity(call)}#${call.id}` }
       : call.customerNumber
         ? { pk: phoneCallsIndex(tenant, call.customerNumber), sk: `${call.startedAt}#${call.id}` }
         : null;
@@ -89,13 +89,17 @@ export async function getCall(tenant: string, callId: string): Promise<CallView 
   return out.Item?.['call'] ? callView(out.Item) : null;
 }
 
-/** Unfinished calls whose latest activity is before `before`, oldest first. */
-export async function openCallsBefore(tenant: string, before: string, limit: number): Promise<Call[]> {
+/**
+ * Unfinished calls in `status` whose latest activity is before `before`, oldest first. Ringing and
+ * talking calls sort apart (`{status}#{lastActivity}#{id}`), so hours-long conversations never fill
+ * the batch ahead of a call that stopped ringing minutes ago.
+ */
+export async function openCallsBefore(tenant: string, status: 'ringing' | 'answered', before: string, limit: number): Promise<Call[]> {
   const calls: Call[] = [];
   for await (const i of queryItems({
     IndexName: 'GSI2',
-    KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :before',
-    ExpressionAttributeValues: { ':pk': keys.openCalls(tenant), ':before': before },
+    KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK BETWEEN :lo AND :hi',
+    ExpressionAttributeValues: { ':pk': keys.openCalls(tenant), ':lo': `${status}#`, ':hi': `${status}#${before}` },
     ProjectionExpression: '#c',
     ExpressionAttributeNames: { '#c': 'call' },
     Limit: limit,
