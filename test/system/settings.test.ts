@@ -32,7 +32,7 @@ async function patchSettings(body: string | object, ifMatch?: string): Promise<{
 }
 
 describe('GET/PATCH /settings', () => {
-  it('the tenant file seeds version 0; agents may not read them', async () => {
+  it('S8: the tenant file seeds version 0; agents may not read them', async () => {
     const { status, etag, body } = await getSettings();
     expect(status).toBe(200);
     expect(etag).toBe('"0"');
@@ -43,7 +43,7 @@ describe('GET/PATCH /settings', () => {
     expect((await getSettings(h.info.tokens.agents['101']!)).status).toBe(403);
   });
 
-  it('refuses a change without If-Match (428), bad input and prototype-named keys (400), and stores nothing', async () => {
+  it('S8: refuses a change without If-Match (428), bad input and prototype-named keys (400), and stores nothing', async () => {
     expect((await patchSettings({ locale: 'ru' })).status).toBe(428);
     const bad: [string | object, string][] = [
       [{ popupFields: ['password'] }, 'popupFields'],
@@ -68,7 +68,7 @@ describe('GET/PATCH /settings', () => {
     expect(after.body.settings.locale).toBe('en');
   });
 
-  it('a change applies on the next webhook and the next pop-up, without a restart; a stale version gets 409', async () => {
+  it('S8: a change applies on the next webhook and the next pop-up, without a restart; a stale version gets 409', async () => {
     const blocked = randomNumber();
     const ingest = [...h.runtime.functions.values()].find((f) => f.model.shortName === 'ingest-webhook')!;
     const before = ingest.stats.coldStarts;

@@ -29,7 +29,7 @@ describe('tenant settings: timeZone', () => {
 const demo = tenantConfigSchema.parse(JSON.parse(readFileSync(new URL('../../config/tenants/demo.json', import.meta.url), 'utf8')));
 
 describe('tenant settings: settings vs secrets', () => {
-  it('splits the tenant file into settings (no secret in them) and secrets, and joins them back to the same config', () => {
+  it('S7: splits the tenant file into settings (no secret in them) and secrets, and joins them back to the same config', () => {
     const { settings, secrets } = splitTenantConfig(demo);
     const values = secretValues(secrets);
     expect(values).toEqual(expect.arrayContaining([demo.authSecret, 'demo-zammad-token-0123456789', 'demo-mango-salt', 'demo-zadarma-secret', 'demo-twilio-auth-token', 'demo-megafon-crm-token']));
@@ -66,7 +66,7 @@ describe('tenant settings: settings vs secrets', () => {
 describe('tenant settings: PATCH /settings validation', () => {
   const current = splitTenantConfig(demo).settings;
 
-  it('a merge patch: objects merge, null removes (the default applies), arrays replace', () => {
+  it('S8: a merge patch: objects merge, null removes (the default applies), arrays replace', () => {
     const next = applySettingsPatch(current, { popupFields: ['fullName', 'phones'], analytics: { targetCall: { minTalkSeconds: 45 } }, blockedNumbers: null, outbound: { smsWebhookUrl: 'https://sms.example/' } });
     expect(next.popupFields).toEqual(['fullName', 'phones']);
     expect(next.analytics.targetCall.minTalkSeconds).toBe(45);
@@ -100,7 +100,7 @@ describe('tenant settings: PATCH /settings validation', () => {
     }
   });
 
-  it('refuses prototype-named keys anywhere, before any schema could drop them', () => {
+  it('S8: refuses prototype-named keys anywhere, before any schema could drop them', () => {
     for (const raw of ['{"__proto__": {"locale": "ru"}}', '{"analytics": {"constructor": {}}}', '{"outbound": {"prototype": "x"}}']) {
       const patch = JSON.parse(raw) as unknown;
       expect(() => applySettingsPatch(current, patch), raw).toThrow(/is not allowed/);
