@@ -95,32 +95,17 @@ export async function getCall(tenant: string, callId: string): Promise<CallView 
  * the batch ahead of a call that stopped ringing minutes ago.
  */
 export async function openCallsBefore(tenant: string, status: 'ringing' | 'answered', before: string, limit: number): Promise<Call[]> {
-  const calls: Call[] = [];
-  for await (const i of queryItems({
-    IndexName: 'GSI2',
-    KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK BETWEEN :lo AND :hi',
-    ExpressionAttributeValues: { ':pk': keys.openCalls(tenant), ':lo': `${status}#`, ':hi': `${status}#${before}` },
-    ProjectionExpression: '#c',
-    ExpressionAttributeNames: { '#c': 'call' },
-    Limit: limit,
-  })) {
-    calls.push(i['call'] as Call);
-    if (calls.length >= limit) break;
-  }
-  return calls;
+  return openCallsWhere('GSI2PK = :pk AND GSI2SK BETWEEN :lo AND :hi', { ':pk': keys.openCalls(tenant), ':lo': `${status}#`, ':hi': `${status}#${before}` }, limit);
 }
 
 /** Unfinished calls of the tenant (ringing or talking), at most `limit` of them. */
 export async function openCalls(tenant: string, limit: number): Promise<Call[]> {
+  return openCallsWhere('GSI2PK = :pk', { ':pk': keys.openCalls(tenant) }, limit);
+}
+
+async function openCallsWhere(KeyConditionExpression: string, ExpressionAttributeValues: Record<string, string>, limit: number): Promise<Call[]> {
   const calls: Call[] = [];
-  for await (const i of queryItems({
-    IndexName: 'GSI2',
-    KeyConditionExpression: 'GSI2PK = :pk',
-    ExpressionAttributeValues: { ':pk': keys.openCalls(tenant) },
-    ProjectionExpression: '#c',
-    ExpressionAttributeNames: { '#c': 'call' },
-    Limit: limit,
-  })) {
+  for await (const i of queryItems({ IndexName: 'GSI2', KeyConditionExpression, ExpressionAttributeValues, ProjectionExpression: '#c', ExpressionAttributeNames: { '#c': 'call' }, Limit: limit })) {
     calls.push(i['call'] as Call);
     if (calls.length >= limit) break;
   }
