@@ -25,5 +25,5 @@ export function isOutboundUrl(value: string): boolean {
   }
 }
 
-export const webUrl = z.string().max(2048).refine(isWebUrl, { error: 'an absolute http(s) URL' });
-export const outboundUrl = z.string().max(2048).refine(isOutboundUrl, { error: 'an https:// URL (http:// only to localhost)' });
+export const webUrl = z.url().max(2048).refine(isWebUrl, { error: 'an absolute http(s) URL' });
+export const outboundUrl = z.url().max(2048).refine(isOutboundUrl, { error: 'an https:// URL (http:// only to localhost)' });
