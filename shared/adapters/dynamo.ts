@@ -65,6 +65,9 @@ export async function conditionally(write: Promise<unknown>): Promise<boolean> {
   }
 }
 
+/** The key attributes of the table and its indexes (lib/core.ts): all a LastEvaluatedKey holds. */
+const CURSOR_ATTRIBUTES = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK']);
+
 /** Opaque list cursors: base64url of the LastEvaluatedKey. */
 export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
@@ -79,7 +82,13 @@ export function decodeCursor(cursor: string | undefined, partition: string): Rec
     throw new Invalid('invalid cursor', 'invalid_cursor');
   }
   // A cursor only ever points inside the partition it came from: no paging into another tenant.
-  if (!key || typeof key !== 'object' || !Object.values(key).includes(partition)) throw new Invalid('invalid cursor', 'invalid_cursor');
+  if (!key || typeof key !== 'object' || Array.isArray(key) || !Object.values(key).includes(partition)) throw new Invalid('invalid cursor', 'invalid_cursor');
+  // And it is a key of this table: the table's and its indexes' key attributes, string values only.
+  // Anything else (another attribute, a nested map, a number) would reach DynamoDB as a 500.
+  const entries = Object.entries(key);
+  if (entries.length > CURSOR_ATTRIBUTES.size || entries.some(([name, value]) => !CURSOR_ATTRIBUTES.has(name) || typeof value !== 'string' || value.length > 1024)) {
+    throw new Invalid('invalid cursor', 'invalid_cursor');
+  }
   return key as Record<string, unknown>;
 }
 

@@ -83,6 +83,25 @@ describe('cursors', () => {
     expect(() => decodeCursor(cursor, 'T#acme#EMPLOYEES')).toThrow(expect.objectContaining({ code: 'invalid_cursor' }));
     expect(() => decodeCursor('not json', 'T#demo#EMPLOYEES')).toThrow(Invalid);
   });
+
+  it('S3: a tampered cursor is a 400 (invalid_cursor), never a key DynamoDB would refuse with a 500', () => {
+    const P = 'T#demo#TICKETS';
+    const tampered = [
+      `{"PK":"${P}","SK":{"S":"x"}}`,
+      `{"PK":"${P}","SK":7}`,
+      `{"PK":"${P}","SK":null}`,
+      `{"PK":"${P}","SK":"x","status":"open"}`,
+      `{"PK":"${P}","__proto__":"x"}`,
+      `{"PK":"${P}","constructor":"x"}`,
+      `{"PK":"${P}","SK":"${'x'.repeat(5000)}"}`,
+      `["${P}"]`,
+    ];
+    for (const json of tampered) {
+      const cursor = Buffer.from(json).toString('base64url');
+      expect(() => decodeCursor(cursor, P), json.slice(0, 80)).toThrow(expect.objectContaining({ code: 'invalid_cursor' }));
+    }
+    expect(decodeCursor(encodeCursor({ GSI1PK: P, GSI1SK: '2026#t1', PK: 'T#demo#TICKET#t1', SK: 'TICKET' })!, P)).toEqual({ GSI1PK: P, GSI1SK: '2026#t1', PK: 'T#demo#TICKET#t1', SK: 'TICKET' });
+  });
 });
 
 describe('batchWrite', () => {
