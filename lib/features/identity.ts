@@ -10,6 +10,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import type { AccessLevel } from '#shared/domain/directory.ts';
+import { passwordPolicy } from '#shared/domain/password-policy.ts';
 
 /** The groups, one per access level; lower precedence wins when a user is in several. */
 export const ACCESS_GROUPS: readonly { name: AccessLevel; precedence: number }[] = [
@@ -46,14 +47,7 @@ export class Identity extends Construct {
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true }, fullname: { required: false, mutable: true } },
       customAttributes: { employeeId: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }) },
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: false,
-        tempPasswordValidity: Duration.days(7),
-      },
+      passwordPolicy: { ...passwordPolicy, tempPasswordValidity: Duration.days(7) },
       userInvitation: {
         emailSubject: `Your ringdesk login (${tenant})`,
         emailBody: 'You have been invited to ringdesk. Sign in with {username} and the temporary password {####}; you will be asked to set your own.',

@@ -8,6 +8,10 @@ import type { MessageKey } from '../i18n.ts';
 import type { PasswordChallenge, Session, SessionEnd } from '../session.ts';
 import { LanguageSwitch } from '../ui/Header.tsx';
 import { useI18n } from '../ui/i18n-context.ts';
+import { passwordPolicy } from '#shared/domain/password-policy.ts';
+
+/** The pool's policy, stated on the page ({min} in the messages). */
+const policy = { min: passwordPolicy.minLength };
 
 /** Cognito's refusals in words a person understands (its own messages are English-only and terse). */
 function errorKey(err: unknown): MessageKey {
@@ -122,7 +126,7 @@ function PasswordForm({ config, session, onChallenge }: { config: ConsoleConfig;
         </label>
         {error ? (
           <p class="error" role="alert">
-            {t(error)}
+            {t(error, policy)}
           </p>
         ) : null}
         <button type="submit" ref={submit} disabled={busy}>
@@ -203,10 +207,10 @@ function NewPasswordForm({ session, challenge, onRestart }: { session: Session; 
           {t('login.repeatPassword')}
           <input type="password" autoComplete="new-password" required value={repeat} onInput={(e) => setRepeat(e.currentTarget.value)} />
         </label>
-        <p class="muted small">{t('login.policy')}</p>
+        <p class="muted small">{t('login.policy', policy)}</p>
         {error ? (
           <p class="error" role="alert">
-            {t(error)}
+            {t(error, policy)}
           </p>
         ) : null}
         <button type="submit" disabled={busy}>
