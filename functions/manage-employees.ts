@@ -14,9 +14,10 @@ import { routeHandler } from '#shared/http/route-handler.ts';
 import { createEmployeeRoute, deactivateEmployeeRoute, getEmployeeRoute, listEmployeesRoute, patchEmployeeRoute } from '#shared/http/routes/directory.ts';
 import { changeEmployee, deactivateEmployee, type EmployeeLoginPorts, registerEmployee } from '#shared/services/employee-logins.ts';
 import { tenantId, tenantSettings } from '#shared/tenant.ts';
+import { sdkClientOptions } from '#shared/adapters/sdk-options.ts';
 
 const logins: EmployeeLoginPorts = {
-  userPool: cognitoUserPool(new CognitoIdentityProviderClient({}), requireEnv('COGNITO_USER_POOL_ID')),
+  userPool: cognitoUserPool(new CognitoIdentityProviderClient(sdkClientOptions), requireEnv('COGNITO_USER_POOL_ID')),
   disconnect: disconnectEmployee,
 };
 

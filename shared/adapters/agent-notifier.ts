@@ -4,6 +4,7 @@ import { requireEnv } from '../config.ts';
 import type { AgentMessage } from '../events/agent-messages.ts';
 import { connectionsOf, removeConnection } from './connections-repo.ts';
 import { logger } from './logger.ts';
+import { sdkClientOptions } from './sdk-options.ts';
 
 /**
  * A 410 for a connection younger than this is a `$connect` still completing (API Gateway answers 410
@@ -12,7 +13,7 @@ import { logger } from './logger.ts';
 export const CONNECTING_GRACE_MS = 30_000;
 
 // Explicit endpoint: the SDK cannot derive the stage URL, and locally it is the local gateway.
-const client = new ApiGatewayManagementApiClient({ endpoint: requireEnv('WS_MANAGEMENT_URL') });
+const client = new ApiGatewayManagementApiClient({ ...sdkClientOptions, endpoint: requireEnv('WS_MANAGEMENT_URL') });
 
 export type { AgentMessage };
 

@@ -14,9 +14,10 @@ import {
 import { requireEnv } from '../config.ts';
 import { Conflict, Invalid } from '../domain/errors.ts';
 import { retry, tryAgain } from './retry.ts';
+import { sdkClientOptions } from './sdk-options.ts';
 
 export const tableName = requireEnv('TABLE_NAME');
-export const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+export const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientOptions), {
   marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
 });
 

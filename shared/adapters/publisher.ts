@@ -5,9 +5,10 @@ import type { z } from 'zod';
 import { requireEnv } from '../config.ts';
 import type { EventDefinition } from '../events/catalog.ts';
 import { retry, tryAgain } from './retry.ts';
+import { sdkClientOptions } from './sdk-options.ts';
 
 const eventBusName = requireEnv('EVENT_BUS_NAME');
-const events = new EventBridgeClient({});
+const events = new EventBridgeClient(sdkClientOptions);
 
 export interface OutboxEntry {
   source: string;

@@ -5,9 +5,10 @@
 // at the local runtime's scheduler.
 import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { atExpression } from '../domain/task.ts';
+import { sdkClientOptions } from './sdk-options.ts';
 
 let client: SchedulerClient | undefined;
-const scheduler = (): SchedulerClient => (client ??= new SchedulerClient({}));
+const scheduler = (): SchedulerClient => (client ??= new SchedulerClient(sdkClientOptions));
 
 function schedulerEnv() {
   const get = (name: string): string => {
