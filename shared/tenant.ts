@@ -1,5 +1,5 @@
 // The stack's tenant and the accessors of its settings. `tenantSettings()` reads the editable
-// settings through the per-container versioned cache (a change applies on the next call);
+// settings (one GetItem per use, settings-repo.ts: a change applies on the next call);
 // `tenantConfig()` joins them with the secrets for code that needs both (provider adapters, rules).
 // Both load their adapters on first use, so a function that only needs the tenant id (ws-authorize)
 // needs no table and no secret.

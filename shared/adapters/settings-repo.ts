@@ -1,12 +1,13 @@
 // The tenant's editable settings (GET/PATCH /settings): one item holding the document and its
 // version `v`. Until an admin first changes them the item is absent and the seed (the tenant file's
-// settings, in the function environment) is version 0. Cached per container while `v` is unchanged
-// (one GetItem per use, versioned-cache.ts), so a change is seen by every container on its next call.
+// settings, in the function environment) is version 0. Read with one GetItem per use, so a change is
+// seen by every container on its next call: the item carries its own version, so a separate version
+// check (versioned-cache.ts) would read this same item and then read it again on a change. What a
+// container keeps is the parsed document of the version it last saw.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { applySettingsPatch, tenantSettingsSchema, type TenantSettings } from '../config.ts';
 import { Conflict } from '../domain/errors.ts';
 import { conditionally, ddb, tableName } from './dynamo.ts';
-import { versionedCache, type VersionedCache } from './versioned-cache.ts';
 
 export const settingsKey = (t: string) => ({ PK: `T#${t}#SETTINGS`, SK: 'SETTINGS' });
 
@@ -17,20 +18,21 @@ export interface StoredSettings {
   updatedAt: string | null;
 }
 
+// The last document this container parsed, by version (parsing applies the defaults of fields added
+// since the item was written; it is skipped while the version is unchanged).
+let parsed: { tenant: string; version: number; settings: TenantSettings } | null = null;
+
 async function read(tenant: string, seed: TenantSettings, consistent = false): Promise<StoredSettings> {
   const out = await ddb.send(new GetCommand({ TableName: tableName, Key: settingsKey(tenant), ConsistentRead: consistent }));
   if (!out.Item) return { version: 0, settings: seed, updatedAt: null };
-  // Parsed on load: defaults of fields added since the item was written apply.
-  return { version: out.Item['v'] as number, settings: tenantSettingsSchema.parse(out.Item['settings']), updatedAt: (out.Item['updatedAt'] as string | undefined) ?? null };
+  const version = out.Item['v'] as number;
+  if (parsed?.tenant !== tenant || parsed.version !== version) parsed = { tenant, version, settings: tenantSettingsSchema.parse(out.Item['settings']) };
+  return { version, settings: parsed.settings, updatedAt: (out.Item['updatedAt'] as string | undefined) ?? null };
 }
 
-// One per container, made on first use with the seed it falls back to.
-let cache: VersionedCache<StoredSettings> | null = null;
-
+/** The current settings; `fresh` reads strongly consistent (what an admin is about to change). */
 export function currentSettings(tenant: string, seed: TenantSettings, opts: { fresh?: boolean } = {}): Promise<StoredSettings> {
-  if (opts.fresh) return read(tenant, seed, true);
-  cache ??= versionedCache(settingsKey, (t) => read(t, seed));
-  return cache.get(tenant);
+  return read(tenant, seed, opts.fresh ?? false);
 }
 
 /**
